@@ -1,0 +1,141 @@
+using DistCache.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+
+namespace DistCache.Coordination;
+
+/// <summary>The control plane: a grain shell over <see cref="NodeRegistry"/>.</summary>
+[Reentrant] // Every handler changes the registry only between awaits; GetStats awaits nodes and must not hold up heartbeats.
+[KeepAlive] // Its registry is in memory; re-activating would rebuild it from heartbeats, but only after a gap.
+internal sealed class CoordinatorGrain(
+    IOptions<DistCacheOptions> options,
+    [FromKeyedServices(DistCacheSiloBuilderExtensions.ClockServiceKey)] TimeProvider time,
+    ILogger<CoordinatorGrain> logger) : Grain, ICoordinatorGrain
+{
+    private readonly DistCacheOptions _options = options.Value;
+    private readonly NodeRegistry _registry = new(new HealthPolicy(options.Value), time);
+    private readonly Dictionary<string, DataPathCounters> _dataPaths = new(StringComparer.Ordinal);
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        this.RegisterGrainTimer(
+            _ =>
+            {
+                Evaluate();
+                return Task.CompletedTask;
+            },
+            new GrainTimerCreationOptions(_options.HealthCheckInterval, _options.HealthCheckInterval));
+        return Task.CompletedTask;
+    }
+
+    public Task<NodeInfo> RegisterNodeAsync(NodeRegistration registration)
+    {
+        var info = _registry.Register(registration, out var change);
+        DistCacheLog.NodeRegistered(logger, registration.NodeId, registration.Silo, registration.CapacityBytes);
+        Report(change);
+        return Task.FromResult(info);
+    }
+
+    public Task UnregisterNodeAsync(string nodeId)
+    {
+        if (_registry.Unregister(nodeId))
+        {
+            DistCacheLog.NodeUnregistered(logger, nodeId);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task HeartbeatAsync(NodeHeartbeat heartbeat)
+    {
+        Report(_registry.Heartbeat(heartbeat));
+        return Task.CompletedTask;
+    }
+
+    public Task<TopologySnapshot?> GetTopologyAsync(long knownVersion)
+    {
+        Evaluate();
+        return Task.FromResult(_registry.Version == knownVersion ? null : _registry.GetTopology());
+    }
+
+    public Task ReportDataPathAsync(string silo, DataPathCounters counters)
+    {
+        _dataPaths[silo] = counters;
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<NodeInfo>> GetNodesAsync()
+    {
+        Evaluate();
+        return Task.FromResult(_registry.GetNodes());
+    }
+
+    public async Task<ClusterStats> GetStatsAsync()
+    {
+        Evaluate();
+        var version = _registry.Version;
+        var records = _registry.Records;
+        var dataPaths = _dataPaths.Values.ToArray();
+        var fresh = await Task.WhenAll(records.Select(FreshCountersAsync));
+        var nodes = records.Select((record, i) => new NodeStats
+        {
+            Node = record.ToInfo(),
+            Store = fresh[i] ?? record.Store,
+            IsFresh = fresh[i] is not null,
+            Failovers = dataPaths.Sum(d => d.ByNode.GetValueOrDefault(record.Registration.NodeId)?.Failovers ?? 0),
+            ReplicationFailures = dataPaths.Sum(d => d.ByNode.GetValueOrDefault(record.Registration.NodeId)?.ReplicationFailures ?? 0),
+        }).ToArray();
+
+        return new ClusterStats
+        {
+            TopologyVersion = version,
+            Nodes = nodes,
+            Operations = new DataPathCounters
+            {
+                Reads = dataPaths.Sum(d => d.Reads),
+                Writes = dataPaths.Sum(d => d.Writes),
+                Removes = dataPaths.Sum(d => d.Removes),
+                Hits = dataPaths.Sum(d => d.Hits),
+                Misses = dataPaths.Sum(d => d.Misses),
+                Failures = dataPaths.Sum(d => d.Failures),
+            },
+        };
+    }
+
+    /// <summary>The node's counters now, or null when it is Failed or does not answer in time.</summary>
+    private async Task<StoreCounters?> FreshCountersAsync(NodeRecord record)
+    {
+        if (record.Status == NodeStatus.Failed)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await GrainFactory.GetGrain<INodeGrain>(record.Registration.NodeId).GetCountersAsync().WaitAsync(_options.ReplicaCallTimeout);
+        }
+        catch (Exception error)
+        {
+            DistCacheLog.NodeStatsUnavailable(logger, record.Registration.NodeId, error);
+            return null;
+        }
+    }
+
+    private void Evaluate()
+    {
+        foreach (var change in _registry.Evaluate())
+        {
+            Report(change);
+        }
+    }
+
+    private void Report(StatusChange? change)
+    {
+        if (change is { } c)
+        {
+            DistCacheLog.NodeStatusChanged(logger, c.NodeId, c.From, c.To, _registry.Version);
+        }
+    }
+}

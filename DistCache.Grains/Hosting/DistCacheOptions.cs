@@ -1,0 +1,50 @@
+namespace DistCache.Hosting;
+
+/// <summary>Settings of DistCache on a silo. Bound from the <c>DistCache</c> configuration section.</summary>
+public sealed class DistCacheOptions
+{
+    /// <summary>The configuration section these options bind from.</summary>
+    public const string SectionName = "DistCache";
+
+    /// <summary>Cache nodes this silo hosts. One node serves one request at a time, so about one per core uses the machine.</summary>
+    public int NodesPerSilo { get; set; } = 3;
+
+    /// <summary>Capacity of each node's store in bytes (keys, values and per-entry overhead). 1 GiB by default.</summary>
+    public long NodeCapacityBytes { get; set; } = 1L << 30;
+
+    /// <summary>The largest value accepted, in bytes. 1 MiB by default.</summary>
+    public int MaxValueBytes { get; set; } = CacheLimits.DefaultMaxValueBytes;
+
+    /// <summary>Replicas per key, primary included; clamped to the healthy nodes available.</summary>
+    public int ReplicationFactor { get; set; } = 3;
+
+    /// <summary>Points each node owns on the hash ring; more points spread keys more evenly.</summary>
+    public int VirtualNodesPerNode { get; set; } = 256;
+
+    /// <summary>How often a node reports its metrics to the coordinator.</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>A node silent for longer is Failed.</summary>
+    public TimeSpan HeartbeatTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often the coordinator re-evaluates node health on its own.</summary>
+    public TimeSpan HealthCheckInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>A node whose silo's CPU usage is above this percentage is Degraded.</summary>
+    public double DegradedCpuPercent { get; set; } = 90;
+
+    /// <summary>A node whose silo's memory usage is above this percentage is Degraded.</summary>
+    public double DegradedMemoryPercent { get; set; } = 90;
+
+    /// <summary>How long the data path waits for one replica before counting it as failed and moving on.</summary>
+    public TimeSpan ReplicaCallTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How often each silo asks the coordinator whether the topology changed.</summary>
+    public TimeSpan TopologyRefreshInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a delete's tombstone is kept, shielding the key from late, older writes.</summary>
+    public TimeSpan TombstoneRetention { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often a node drops expired entries that nobody read.</summary>
+    public TimeSpan ExpirationSweepInterval { get; set; } = TimeSpan.FromSeconds(30);
+}

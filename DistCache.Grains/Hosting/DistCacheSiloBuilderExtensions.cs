@@ -1,0 +1,51 @@
+using DistCache.Placement;
+using DistCache.Replication;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace DistCache.Hosting;
+
+/// <summary>Adds DistCache to an Orleans silo.</summary>
+public static class DistCacheSiloBuilderExtensions
+{
+    /// <summary>
+    /// The service key of the <see cref="TimeProvider"/> DistCache reads its clock from (TTLs, heartbeat
+    /// timeouts, versions). It defaults to the system clock; tests register a fake one under this key,
+    /// which leaves Orleans' own timers on real time.
+    /// </summary>
+    public const string ClockServiceKey = "DistCache.Clock";
+
+    /// <summary>
+    /// Hosts DistCache on this silo: its nodes, the coordinator, and the data path. Options bind from
+    /// the <c>DistCache</c> configuration section, then <paramref name="configure"/> runs; they are
+    /// validated at start-up. Calling it again only adds <paramref name="configure"/>.
+    /// </summary>
+    public static ISiloBuilder AddDistCache(this ISiloBuilder builder, Action<DistCacheOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        var options = services.AddOptions<DistCacheOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        if (services.Any(d => d.ServiceType == typeof(NodeHost)))
+        {
+            return builder;
+        }
+
+        options.BindConfiguration(DistCacheOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DistCacheOptions>, DistCacheOptionsValidator>());
+        services.TryAddKeyedSingleton(ClockServiceKey, TimeProvider.System);
+        services.TryAddSingleton(sp => new HybridLogicalClock(sp.GetRequiredKeyedService<TimeProvider>(ClockServiceKey)));
+        services.TryAddSingleton<DataPathMetrics>();
+        services.TryAddSingleton<TopologyCache>();
+        services.TryAddSingleton<ReplicatedCache>();
+        services.AddSingleton<NodeHost>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<NodeHost>());
+        services.AddPlacementDirector<SiloPinnedPlacement, SiloPinnedPlacementDirector>();
+        return builder;
+    }
+}

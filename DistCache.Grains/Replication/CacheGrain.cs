@@ -1,0 +1,18 @@
+using Orleans.Concurrency;
+
+namespace DistCache.Replication;
+
+/// <summary>The data-path entry point: a thin shell over this silo's <see cref="ReplicatedCache"/>.</summary>
+[StatelessWorker]
+[Reentrant] // Holds no state of its own; without this each worker would sit idle through every replica round trip.
+internal sealed class CacheGrain(ReplicatedCache cache) : Grain, ICacheGrain
+{
+    public Task<CacheItem?> GetAsync(string key, ConsistencyLevel consistency) => cache.GetAsync(key, consistency);
+
+    public Task<CacheVersion> SetAsync(string key, byte[] value, TimeSpan? timeToLive, ConsistencyLevel consistency) =>
+        cache.SetAsync(key, value, timeToLive, consistency);
+
+    public Task<CacheVersion> RemoveAsync(string key, ConsistencyLevel consistency) => cache.RemoveAsync(key, consistency);
+
+    public Task<IReadOnlyList<string>> GetReplicasAsync(string key) => cache.GetReplicasAsync(key);
+}

@@ -1,0 +1,96 @@
+namespace DistCache.Replication;
+
+/// <summary>Quorum arithmetic and completion on the first <c>required</c> successes.</summary>
+internal static class Quorum
+{
+    /// <summary>floor(n/2)+1.</summary>
+    public static int Majority(int replicas) => replicas / 2 + 1;
+
+    /// <summary>How many of <paramref name="replicas"/> must answer at <paramref name="level"/>.</summary>
+    public static int Required(ConsistencyLevel level, int replicas) => level switch
+    {
+        ConsistencyLevel.Eventual => Math.Min(1, replicas),
+        ConsistencyLevel.Quorum => Majority(replicas),
+        ConsistencyLevel.Strong => replicas,
+        _ => throw new ArgumentOutOfRangeException(nameof(level), level, "Unknown consistency level."),
+    };
+
+    /// <summary>
+    /// Completes as soon as <paramref name="required"/> calls succeeded, or as soon as so many failed
+    /// that the rest cannot make up the number; it never waits for stragglers. Never throws: the
+    /// outcome says what happened.
+    /// </summary>
+    public static Task<QuorumOutcome<T>> WhenAsync<T>(IReadOnlyList<Task<T>> calls, int required)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(required);
+        if (required > calls.Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(required), required, $"Cannot require {required} of {calls.Count} calls.");
+        }
+
+        var waiter = new Waiter<T>(calls.Count, required);
+        if (required == 0)
+        {
+            waiter.Decide(reached: true);
+        }
+
+        foreach (var call in calls)
+        {
+            call.ContinueWith(
+                static (task, state) => ((Waiter<T>)state!).OnCompleted(task),
+                waiter,
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+        }
+
+        return waiter.Task;
+    }
+
+    private sealed class Waiter<T>(int total, int required)
+        : TaskCompletionSource<QuorumOutcome<T>>(TaskCreationOptions.RunContinuationsAsynchronously)
+    {
+        private readonly List<T> _results = new(total);
+        private int _failures;
+        private Exception? _firstError;
+        private bool _decided;
+
+        public void OnCompleted(Task<T> call)
+        {
+            // Read the exception even when the outcome is decided, so a straggler's failure is observed.
+            var error = call.IsCompletedSuccessfully ? null : call.Exception?.InnerException ?? new TaskCanceledException(call);
+            lock (_results)
+            {
+                if (_decided)
+                {
+                    return;
+                }
+
+                if (error is null)
+                {
+                    _results.Add(call.Result);
+                }
+                else
+                {
+                    _failures++;
+                    _firstError ??= error;
+                }
+
+                if (_results.Count >= required)
+                {
+                    Decide(reached: true);
+                }
+                else if (total - _failures < required)
+                {
+                    Decide(reached: false);
+                }
+            }
+        }
+
+        public void Decide(bool reached)
+        {
+            _decided = true;
+            TrySetResult(new QuorumOutcome<T>(reached, _results.ToArray(), _failures, _firstError));
+        }
+    }
+}

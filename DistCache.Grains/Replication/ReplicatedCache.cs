@@ -1,0 +1,213 @@
+using DistCache.Hosting;
+using DistCache.Placement;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace DistCache.Replication;
+
+/// <summary>
+/// The data path of one silo: routes each operation to the key's replicas from the cached topology,
+/// fans writes out and completes them at the consistency level asked for, and fails reads over.
+/// Every replica call has its own deadline, so a dead node costs at most that long.
+/// </summary>
+internal sealed class ReplicatedCache(
+    TopologyCache topology,
+    HybridLogicalClock clock,
+    DataPathMetrics metrics,
+    IOptions<DistCacheOptions> options,
+    [FromKeyedServices(DistCacheSiloBuilderExtensions.ClockServiceKey)] TimeProvider time,
+    ILocalSiloDetails silo,
+    ILogger<ReplicatedCache> logger)
+{
+    private readonly DistCacheOptions _options = options.Value;
+    private readonly int _writerId = KeyHash.Int32Of(silo.SiloAddress.ToParsableString());
+
+    public async Task<CacheItem?> GetAsync(string key, ConsistencyLevel level)
+    {
+        CacheLimits.ValidateKey(key);
+        CacheLimits.ValidateConsistency(level);
+        try
+        {
+            var replicas = await RouteAsync(key);
+            var result = level == ConsistencyLevel.Eventual
+                ? await ReadInOrderAsync(key, replicas)
+                : await ReadNewestAsync(key, replicas, level);
+            metrics.Read(result.IsLive);
+            return result.IsLive
+                ? new CacheItem(result.Value!, result.Version, result.ExpiresAtTicks == 0 ? null : new DateTimeOffset(result.ExpiresAtTicks, TimeSpan.Zero))
+                : null;
+        }
+        catch (DistCacheException)
+        {
+            metrics.Failure();
+            throw;
+        }
+    }
+
+    public async Task<CacheVersion> SetAsync(string key, byte[] value, TimeSpan? timeToLive, ConsistencyLevel level)
+    {
+        CacheLimits.ValidateKey(key);
+        CacheLimits.ValidateValue(key, value, _options.MaxValueBytes);
+        CacheLimits.ValidateTimeToLive(timeToLive);
+        CacheLimits.ValidateConsistency(level);
+        var expiresAt = timeToLive is { } ttl ? (time.GetUtcNow() + ttl).UtcTicks : 0;
+        var version = await ReplicateAsync("write", key, level, (node, v) => node.SetAsync(key, value, v, expiresAt));
+        metrics.Write();
+        return version;
+    }
+
+    public async Task<CacheVersion> RemoveAsync(string key, ConsistencyLevel level)
+    {
+        CacheLimits.ValidateKey(key);
+        CacheLimits.ValidateConsistency(level);
+        var version = await ReplicateAsync("remove", key, level, (node, v) => node.RemoveAsync(key, v));
+        metrics.Remove();
+        return version;
+    }
+
+    public async Task<IReadOnlyList<string>> GetReplicasAsync(string key)
+    {
+        CacheLimits.ValidateKey(key);
+        return Array.ConvertAll(await RouteAsync(key), r => r.NodeId);
+    }
+
+    private async Task<NodeTarget[]> RouteAsync(string key) => (await topology.GetAsync()).Route(key, _options.ReplicationFactor);
+
+    /// <summary>Primary first; on failure the next replica, in ring order. A miss is an answer, not a failure.</summary>
+    private async Task<NodeReadResult> ReadInOrderAsync(string key, NodeTarget[] replicas)
+    {
+        Exception? firstError = null;
+        foreach (var replica in replicas)
+        {
+            try
+            {
+                return Observe(await WithDeadline(replica.Grain.GetAsync(key)));
+            }
+            catch (Exception error)
+            {
+                firstError ??= error;
+                metrics.Failover(replica.NodeId);
+                DistCacheLog.ReplicaReadFailed(logger, replica.NodeId, Describe(error));
+            }
+        }
+
+        throw new AllReplicasFailedException("Eventual read", replicas.Length, firstError);
+    }
+
+    /// <summary>Asks every replica, completes on the first <c>required</c> answers, returns the newest of them.</summary>
+    private async Task<NodeReadResult> ReadNewestAsync(string key, NodeTarget[] replicas, ConsistencyLevel level)
+    {
+        var calls = new Task<NodeReadResult>[replicas.Length];
+        for (var i = 0; i < replicas.Length; i++)
+        {
+            calls[i] = ReadCallAsync(replicas[i], key);
+        }
+
+        var required = Quorum.Required(level, replicas.Length);
+        var outcome = await Quorum.WhenAsync(calls, required);
+        if (!outcome.Reached)
+        {
+            throw Failed("read", level, required, replicas.Length, outcome);
+        }
+
+        var newest = outcome.Results[0];
+        foreach (var result in outcome.Results)
+        {
+            newest = result.Version > newest.Version ? result : newest;
+        }
+
+        return Observe(newest);
+    }
+
+    private async Task<NodeReadResult> ReadCallAsync(NodeTarget replica, string key)
+    {
+        try
+        {
+            return await WithDeadline(replica.Grain.GetAsync(key));
+        }
+        catch (Exception error)
+        {
+            metrics.Failover(replica.NodeId);
+            DistCacheLog.ReplicaReadFailed(logger, replica.NodeId, Describe(error));
+            throw;
+        }
+    }
+
+    private async Task<CacheVersion> ReplicateAsync(
+        string operation, string key, ConsistencyLevel level, Func<INodeGrain, CacheVersion, Task<NodeWriteResult>> send)
+    {
+        var replicas = await RouteAsync(key);
+        var version = new CacheVersion(clock.Next(), _writerId);
+        var calls = new Task<NodeWriteResult>[replicas.Length];
+        for (var i = 0; i < replicas.Length; i++)
+        {
+            calls[i] = WriteCallAsync(replicas[i], send(replicas[i].Grain, version));
+        }
+
+        QuorumOutcome<NodeWriteResult> outcome;
+        if (level == ConsistencyLevel.Eventual)
+        {
+            // Acknowledged by the primary; when the primary fails, by the first replica that has it.
+            // The other replicas finish in the background; WriteCallAsync counts and logs their failures.
+            var others = calls.Length > 1 ? Quorum.WhenAsync(calls[1..], 1) : null;
+            outcome = await Quorum.WhenAsync(calls[..1], 1);
+            if (!outcome.Reached && others is not null)
+            {
+                outcome = await others;
+            }
+
+            if (!outcome.Reached)
+            {
+                metrics.Failure();
+                throw new AllReplicasFailedException($"Eventual {operation}", replicas.Length, outcome.FirstError);
+            }
+        }
+        else
+        {
+            var required = Quorum.Required(level, replicas.Length);
+            outcome = await Quorum.WhenAsync(calls, required);
+            if (!outcome.Reached)
+            {
+                metrics.Failure();
+                throw Failed(operation, level, required, replicas.Length, outcome);
+            }
+        }
+
+        foreach (var ack in outcome.Results)
+        {
+            clock.Observe(ack.Current.Timestamp);
+        }
+
+        return version;
+    }
+
+    private async Task<NodeWriteResult> WriteCallAsync(NodeTarget replica, Task<NodeWriteResult> call)
+    {
+        try
+        {
+            return await WithDeadline(call);
+        }
+        catch (Exception error)
+        {
+            metrics.ReplicationFailure(replica.NodeId);
+            DistCacheLog.ReplicaWriteFailed(logger, replica.NodeId, Describe(error));
+            throw;
+        }
+    }
+
+    private static string Describe(Exception error) => $"{error.GetType().Name}: {error.Message}";
+
+    private Task<T> WithDeadline<T>(Task<T> call) => call.WaitAsync(_options.ReplicaCallTimeout);
+
+    private NodeReadResult Observe(NodeReadResult result)
+    {
+        clock.Observe(result.Version.Timestamp);
+        return result;
+    }
+
+    private static DistCacheException Failed<T>(string operation, ConsistencyLevel level, int required, int replicas, QuorumOutcome<T> outcome) =>
+        outcome.Results.Count == 0
+            ? new AllReplicasFailedException($"{level} {operation}", replicas, outcome.FirstError)
+            : new QuorumNotReachedException(operation, level, required, outcome.Results.Count, replicas, outcome.FirstError);
+}

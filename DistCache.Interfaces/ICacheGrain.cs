@@ -1,0 +1,32 @@
+namespace DistCache;
+
+/// <summary>
+/// The data-path entry point. A stateless worker: each silo runs its own activations, which route
+/// every operation to the key's replicas from a cached topology, without asking the coordinator.
+/// Address it with key 0: <c>grainFactory.GetGrain&lt;ICacheGrain&gt;(0)</c>.
+/// </summary>
+public interface ICacheGrain : IGrainWithIntegerKey
+{
+    /// <summary>Reads <paramref name="key"/>; null when it is absent, deleted or expired.</summary>
+    /// <exception cref="ArgumentException">The key is empty or too long.</exception>
+    /// <exception cref="NoNodesException">No node is registered.</exception>
+    /// <exception cref="NoHealthyNodesException">Every node is Failed.</exception>
+    /// <exception cref="AllReplicasFailedException">No replica of the key answered.</exception>
+    /// <exception cref="QuorumNotReachedException">Fewer replicas answered than <paramref name="consistency"/> needs.</exception>
+    Task<CacheItem?> GetAsync(string key, ConsistencyLevel consistency);
+
+    /// <summary>Writes <paramref name="value"/> under <paramref name="key"/> and returns the write's version.</summary>
+    /// <param name="key">Non-empty, at most 1024 bytes in UTF-8.</param>
+    /// <param name="value">At most the configured maximum (1 MiB by default). Never mutate it after the call.</param>
+    /// <param name="timeToLive">Absolute time to live from now; null for none. Must be positive.</param>
+    /// <param name="consistency">How many replicas must acknowledge before the call returns.</param>
+    /// <exception cref="ArgumentException">Bad key, value or time to live; nothing was written.</exception>
+    /// <exception cref="QuorumNotReachedException">Too few replicas acknowledged; the write may be applied on some.</exception>
+    Task<CacheVersion> SetAsync(string key, [Immutable] byte[] value, TimeSpan? timeToLive, ConsistencyLevel consistency);
+
+    /// <summary>Removes <paramref name="key"/> from every replica (leaving a versioned tombstone) and returns the delete's version.</summary>
+    Task<CacheVersion> RemoveAsync(string key, ConsistencyLevel consistency);
+
+    /// <summary>The ids of the nodes that hold <paramref name="key"/>, primary first, as this silo's topology routes it.</summary>
+    Task<IReadOnlyList<string>> GetReplicasAsync(string key);
+}

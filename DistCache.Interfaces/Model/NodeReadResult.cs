@@ -1,0 +1,18 @@
+namespace DistCache;
+
+/// <summary>What one node holds for a key: nothing, a tombstone, or a live value.</summary>
+/// <param name="Value">The value, or null for nothing or a tombstone.</param>
+/// <param name="Version">The version held; <see cref="CacheVersion.None"/> when the node has nothing.</param>
+/// <param name="ExpiresAtTicks">UTC ticks when the value expires; 0 for never.</param>
+[GenerateSerializer, Immutable, Alias("distcache.node-read")]
+public sealed record NodeReadResult(
+    [property: Id(0)] byte[]? Value,
+    [property: Id(1)] CacheVersion Version,
+    [property: Id(2)] long ExpiresAtTicks)
+{
+    /// <summary>The node holds nothing for the key.</summary>
+    public static readonly NodeReadResult Missing = new(null, CacheVersion.None, 0);
+
+    /// <summary>Whether this is a live value (not missing, not deleted).</summary>
+    public bool IsLive => Value is not null;
+}
