@@ -12,7 +12,7 @@ internal sealed class DistCacheOptionsValidator : IValidateOptions<DistCacheOpti
         {
             if (!ok)
             {
-                failures.Add($"{DistCacheOptions.SectionName}:{setting} is {value}; it must be {rule}.");
+                failures.Add($"{DistCacheOptions.SectionName}:{setting} is {value}; it must be {rule}");
             }
         }
 

@@ -16,9 +16,9 @@ internal static class Quorum
     };
 
     /// <summary>
-    /// Completes as soon as <paramref name="required"/> calls succeeded, or as soon as so many failed
-    /// that the rest cannot make up the number; it never waits for stragglers. Never throws: the
-    /// outcome says what happened.
+    /// Completes as soon as <paramref name="required"/> calls succeeded, without waiting for stragglers.
+    /// When too many fail, it completes once every call has finished (each has its own deadline), so
+    /// the outcome counts every replica that did acknowledge. Never throws: the outcome says what happened.
     /// </summary>
     public static Task<QuorumOutcome<T>> WhenAsync<T>(IReadOnlyList<Task<T>> calls, int required)
     {
@@ -80,7 +80,7 @@ internal static class Quorum
                 {
                     Decide(reached: true);
                 }
-                else if (total - _failures < required)
+                else if (_results.Count + _failures == total)
                 {
                     Decide(reached: false);
                 }

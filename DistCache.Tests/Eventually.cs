@@ -1,0 +1,30 @@
+using System.Diagnostics;
+
+namespace DistCache.Tests;
+
+/// <summary>Awaits a condition that other parts of the cluster make true (heartbeats, topology polls).</summary>
+public static class Eventually
+{
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(15);
+
+    public static async Task TrueAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            if (deadline.Elapsed > (timeout ?? DefaultTimeout))
+            {
+                throw new TimeoutException($"Timed out after {deadline.Elapsed.TotalSeconds:0.0} s waiting for {what}.");
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
+    public static async Task<T> MatchesAsync<T>(Func<Task<T>> probe, Func<T, bool> done, string what, TimeSpan? timeout = null)
+    {
+        var value = default(T)!;
+        await TrueAsync(async () => done(value = await probe()), what, timeout);
+        return value;
+    }
+}

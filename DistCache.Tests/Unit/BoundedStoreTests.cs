@@ -1,0 +1,170 @@
+using DistCache.Storage;
+using Microsoft.Extensions.Time.Testing;
+
+namespace DistCache.Tests.Unit;
+
+public sealed class BoundedStoreTests
+{
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 25, 0, 0, 0, TimeSpan.Zero));
+    private long _clock;
+
+    private CacheVersion NextVersion() => new(++_clock, 1);
+
+    private BoundedStore Store(long capacity) => new(capacity, TimeSpan.FromMinutes(5), _time);
+
+    [Fact]
+    public void AccountsKeyValueAndOverheadForEveryEntry()
+    {
+        var store = Store(1 << 20);
+        store.Set("a", new byte[100], NextVersion(), 0);
+        store.Set("bb", new byte[10], NextVersion(), 0);
+
+        Assert.Equal(BoundedStore.SizeOf("a", 100) + BoundedStore.SizeOf("bb", 10), store.UsedBytes);
+        Assert.Equal(BoundedStore.EntryOverheadBytes + 2 + 100, BoundedStore.SizeOf("a", 100));
+
+        store.Set("a", new byte[40], NextVersion(), 0);
+        Assert.Equal(BoundedStore.SizeOf("a", 40) + BoundedStore.SizeOf("bb", 10), store.UsedBytes);
+    }
+
+    [Fact]
+    public void HalfOfAGibibyteIsFiftyPercentOfAOneGibibyteNode()
+    {
+        const long capacity = 1L << 30;
+        var store = Store(capacity);
+
+        // 512 entries each charged exactly 1 MiB; one shared array, since the store never copies values.
+        var value = new byte[(1 << 20) - BoundedStore.EntryOverheadBytes - 2 * "k000".Length];
+        for (var i = 0; i < 512; i++)
+        {
+            store.Set($"k{i:000}", value, NextVersion(), 0);
+        }
+
+        var counters = store.GetCounters();
+        Assert.Equal(512L << 20, counters.Bytes);
+        Assert.Equal(0.5, (double)counters.Bytes / counters.CapacityBytes);
+        Assert.Equal(512, counters.Items);
+    }
+
+    [Fact]
+    public void EvictsTheLeastRecentlyUsedEntriesWhenFull()
+    {
+        var entry = BoundedStore.SizeOf("k0", 100);
+        var store = Store(entry * 3);
+        store.Set("k0", new byte[100], NextVersion(), 0);
+        store.Set("k1", new byte[100], NextVersion(), 0);
+        store.Set("k2", new byte[100], NextVersion(), 0);
+        Assert.True(store.Get("k0").IsLive); // k0 is now the most recently used; k1 the least
+
+        store.Set("k3", new byte[100], NextVersion(), 0);
+
+        Assert.False(store.Get("k1").IsLive);
+        Assert.True(store.Get("k0").IsLive);
+        Assert.True(store.Get("k2").IsLive);
+        Assert.True(store.Get("k3").IsLive);
+        Assert.Equal(1, store.GetCounters().Evictions);
+        Assert.True(store.UsedBytes <= store.CapacityBytes);
+    }
+
+    [Fact]
+    public void StaysWithinCapacityUnderAStreamOfWrites()
+    {
+        var store = Store(100_000);
+        var random = new Random(7);
+        for (var i = 0; i < 10_000; i++)
+        {
+            store.Set($"key-{random.Next(2_000)}", new byte[random.Next(0, 2_000)], NextVersion(), 0);
+            Assert.True(store.UsedBytes <= store.CapacityBytes);
+        }
+
+        Assert.True(store.GetCounters().Evictions > 0);
+    }
+
+    [Fact]
+    public void ExpiredEntriesAreNeverReturned()
+    {
+        var store = Store(1 << 20);
+        var expiresAt = _time.GetUtcNow().AddSeconds(10).UtcTicks;
+        store.Set("ttl", [1], NextVersion(), expiresAt);
+
+        _time.Advance(TimeSpan.FromSeconds(9.9));
+        Assert.True(store.Get("ttl").IsLive);
+        _time.Advance(TimeSpan.FromSeconds(0.1));
+        Assert.False(store.Get("ttl").IsLive);
+
+        var counters = store.GetCounters();
+        Assert.Equal(1, counters.Expirations);
+        Assert.Equal(0, counters.Items);
+        Assert.Equal(0, counters.Bytes);
+    }
+
+    [Fact]
+    public void SweepDropsExpiredEntriesNobodyReads()
+    {
+        var store = Store(1 << 20);
+        store.Set("short", [1], NextVersion(), _time.GetUtcNow().AddSeconds(1).UtcTicks);
+        store.Set("long", [1], NextVersion(), _time.GetUtcNow().AddHours(1).UtcTicks);
+        _time.Advance(TimeSpan.FromSeconds(2));
+
+        Assert.Equal(1, store.RemoveExpired());
+        Assert.Equal(1, store.Count);
+        Assert.Equal(BoundedStore.SizeOf("long", 1), store.UsedBytes);
+    }
+
+    [Fact]
+    public void AnOlderVersionNeverReplacesANewerOne()
+    {
+        var store = Store(1 << 20);
+        var older = NextVersion();
+        var newer = NextVersion();
+        Assert.True(store.Set("k", [2], newer, 0).Applied);
+
+        var late = store.Set("k", [1], older, 0);
+
+        Assert.False(late.Applied);
+        Assert.Equal(newer, late.Current);
+        Assert.Equal([2], store.Get("k").Value);
+        Assert.Equal(1, store.GetCounters().StaleWrites);
+    }
+
+    [Fact]
+    public void ADeleteLeavesATombstoneThatStopsALateOlderWrite()
+    {
+        var store = Store(1 << 20);
+        var write = NextVersion();
+        var delete = NextVersion();
+        store.Remove("k", delete);
+
+        Assert.False(store.Set("k", [1], write, 0).Applied);
+        var read = store.Get("k");
+        Assert.False(read.IsLive);
+        Assert.Equal(delete, read.Version);
+        Assert.Equal(0, store.GetCounters().Items);
+    }
+
+    [Fact]
+    public void TombstonesExpireAfterTheirRetention()
+    {
+        var store = Store(1 << 20);
+        store.Remove("k", NextVersion());
+        _time.Advance(TimeSpan.FromMinutes(5));
+
+        Assert.Equal(1, store.RemoveExpired());
+        Assert.Equal(0, store.UsedBytes);
+        Assert.Equal(NodeReadResult.Missing, store.Get("k"));
+    }
+
+    [Fact]
+    public void AnEntryLargerThanTheWholeStoreIsRejectedAndChangesNothing()
+    {
+        var store = Store(1_000);
+        store.Set("keep", [1], NextVersion(), 0);
+        var before = store.GetCounters();
+
+        var error = Assert.Throws<ArgumentException>(() => store.Set("huge", new byte[1_000], NextVersion(), 0));
+
+        Assert.Contains("huge", error.Message);
+        Assert.Contains("1000", error.Message);
+        Assert.Equal(before, store.GetCounters());
+        Assert.True(store.Get("keep").IsLive);
+    }
+}

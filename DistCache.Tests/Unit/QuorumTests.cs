@@ -1,0 +1,68 @@
+using DistCache.Replication;
+
+namespace DistCache.Tests.Unit;
+
+public sealed class QuorumTests
+{
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(2, 2)]
+    [InlineData(3, 2)]
+    [InlineData(4, 3)]
+    [InlineData(5, 3)]
+    public void MajorityIsHalfPlusOne(int replicas, int majority) => Assert.Equal(majority, Quorum.Majority(replicas));
+
+    [Theory]
+    [InlineData(ConsistencyLevel.Eventual, 3, 1)]
+    [InlineData(ConsistencyLevel.Quorum, 3, 2)]
+    [InlineData(ConsistencyLevel.Strong, 3, 3)]
+    [InlineData(ConsistencyLevel.Strong, 2, 2)]
+    public void RequiredAcksFollowTheLevel(ConsistencyLevel level, int replicas, int required) =>
+        Assert.Equal(required, Quorum.Required(level, replicas));
+
+    [Fact]
+    public async Task CompletesOnTheRequiredSuccessesWithoutWaitingForStragglers()
+    {
+        var calls = Enumerable.Range(0, 3).Select(_ => new TaskCompletionSource<int>()).ToArray();
+        var outcome = Quorum.WhenAsync(calls.Select(c => c.Task).ToArray(), 2);
+
+        calls[2].SetResult(30);
+        Assert.False(outcome.IsCompleted);
+        calls[0].SetResult(10);
+
+        var result = await outcome;
+        Assert.True(result.Reached);
+        Assert.Equal([30, 10], result.Results);
+        Assert.False(calls[1].Task.IsCompleted);
+    }
+
+    [Fact]
+    public async Task AFailedQuorumWaitsForEveryCallAndCountsEveryAck()
+    {
+        var calls = Enumerable.Range(0, 3).Select(_ => new TaskCompletionSource<int>()).ToArray();
+        var outcome = Quorum.WhenAsync(calls.Select(c => c.Task).ToArray(), 3);
+
+        calls[0].SetException(new InvalidOperationException("first"));
+        calls[1].SetResult(1);
+        Assert.False(outcome.IsCompleted);
+        calls[2].SetException(new TimeoutException("second"));
+
+        var result = await outcome;
+        Assert.False(result.Reached);
+        Assert.Equal([1], result.Results);
+        Assert.Equal(2, result.Failures);
+        Assert.Equal("first", result.FirstError?.Message);
+    }
+
+    [Fact]
+    public async Task MixedResultsReachTheQuorumWithOneFailure()
+    {
+        var result = await Quorum.WhenAsync([Task.FromResult(1), Task.FromException<int>(new TimeoutException()), Task.FromResult(3)], 2);
+        Assert.True(result.Reached);
+        Assert.Equal(2, result.Results.Count);
+    }
+
+    [Fact]
+    public void RequiringMoreThanTheCallsIsRejected() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => { _ = Quorum.WhenAsync([Task.FromResult(1)], 2); });
+}
