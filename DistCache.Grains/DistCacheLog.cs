@@ -33,6 +33,27 @@ internal static partial class DistCacheLog
     [LoggerMessage(9, LogLevel.Warning, "Topology refresh failed; serving from topology version {Version}")]
     public static partial void TopologyRefreshFailed(ILogger logger, long version, Exception error);
 
-    [LoggerMessage(10, LogLevel.Warning, "Could not unregister the nodes of silo {Silo} on shutdown")]
-    public static partial void UnregisterFailed(ILogger logger, string silo, Exception error);
+    [LoggerMessage(10, LogLevel.Error, "The nodes of silo {Silo} could not leave cleanly; entries only they held may be lost")]
+    public static partial void LeaveFailed(ILogger logger, string silo, Exception error);
+
+    [LoggerMessage(11, LogLevel.Warning, "Silo {Silo} was declared dead; its nodes are Failed")]
+    public static partial void SiloDeclaredDead(ILogger logger, string silo);
+
+    [LoggerMessage(12, LogLevel.Warning, "Could not report the death of silo {Silo} to the coordinator; retrying")]
+    public static partial void SiloDeathReportFailed(ILogger logger, string silo, Exception error);
+
+    [LoggerMessage(13, LogLevel.Information, "Coordinator activated on silo {Silo}")]
+    public static partial void CoordinatorActivated(ILogger logger, string silo);
+
+    [LoggerMessage(14, LogLevel.Information, "Node {NodeId} copied {Copied} entries to their new owners after the ring changed (topology version {Version})")]
+    public static partial void NodeRebalanced(ILogger logger, string nodeId, int copied, long version);
+
+    [LoggerMessage(15, LogLevel.Warning, "Node {NodeId} could not hand entries to node {Target}; will retry")]
+    public static partial void TransferFailed(ILogger logger, string nodeId, string target, Exception error);
+
+    [LoggerMessage(16, LogLevel.Information, "Node {NodeId} is leaving: handed off {Count} entries")]
+    public static partial void NodeLeft(ILogger logger, string nodeId, int count);
+
+    [LoggerMessage(17, LogLevel.Information, "Silo {Silo} left the cache: its nodes handed off {Count} entries")]
+    public static partial void SiloLeft(ILogger logger, string silo, int count);
 }

@@ -22,12 +22,18 @@ public interface ICoordinatorGrain : IGrainWithIntegerKey
     [OneWay]
     Task HeartbeatAsync(NodeHeartbeat heartbeat);
 
-    /// <summary>The current topology, or null when its version equals <paramref name="knownVersion"/>.</summary>
-    Task<TopologySnapshot?> GetTopologyAsync(long knownVersion);
+    /// <summary>The current topology, or null when the caller already has it (same epoch and version).</summary>
+    Task<TopologySnapshot?> GetTopologyAsync(Guid knownEpoch, long knownVersion);
 
-    /// <summary>A silo's cumulative data-path counters, sent with its topology polls.</summary>
+    /// <summary>A silo's nodes and cumulative data-path counters, sent with its topology polls. Unknown nodes are registered.</summary>
     [OneWay]
-    Task ReportDataPathAsync(string silo, DataPathCounters counters);
+    Task ReportSiloAsync(SiloReport report);
+
+    /// <summary>
+    /// Orleans membership declared <paramref name="silo"/> dead: its nodes are Failed at once and for
+    /// good (they never heartbeat again; a restarted silo hosts new nodes).
+    /// </summary>
+    Task SiloDeadAsync(string silo);
 
     /// <summary>Every registered node, health evaluated now.</summary>
     Task<IReadOnlyList<NodeInfo>> GetNodesAsync();

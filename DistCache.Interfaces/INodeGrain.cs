@@ -22,6 +22,18 @@ public interface INodeGrain : IGrainWithStringKey
     /// <summary>Replaces the key with a tombstone of <paramref name="version"/> unless the node holds a newer version.</summary>
     Task<NodeWriteResult> RemoveAsync(string key, CacheVersion version);
 
+    /// <summary>
+    /// Applies entries copied from another node; each one only if it is newer than what this node
+    /// holds. Returns how many were applied.
+    /// </summary>
+    Task<int> ImportAsync([Immutable] IReadOnlyList<TransferEntry> entries);
+
+    /// <summary>
+    /// Graceful leave: stops serving, copies every entry to the replicas that own it in
+    /// <paramref name="topology"/> (which no longer lists this node), and returns how many entries it handed off.
+    /// </summary>
+    Task<int> LeaveAsync(TopologySnapshot topology);
+
     /// <summary>The store's counters now.</summary>
     Task<StoreCounters> GetCountersAsync();
 

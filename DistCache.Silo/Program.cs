@@ -22,15 +22,13 @@ if (demo)
 }
 
 var silo = builder.Configuration.GetSection(SiloSettings.SectionName).Get<SiloSettings>() ?? new SiloSettings();
-builder.UseOrleans(siloBuilder => siloBuilder
-    .UseLocalhostClustering(silo.SiloPort, silo.GatewayPort)
-    .AddDistCache());
+builder.UseOrleans(siloBuilder => SiloSetup.Configure(siloBuilder, silo, builder.Configuration));
 
 using var host = builder.Build();
 await host.StartAsync();
 
 var grains = host.Services.GetRequiredService<IGrainFactory>();
-Console.WriteLine($"DistCache silo ready on 127.0.0.1:{silo.SiloPort} (clients connect to gateway port {silo.GatewayPort}).");
+Console.WriteLine($"DistCache silo ready on {silo.Address}:{silo.SiloPort} ({silo.Clustering} clustering, cluster '{silo.ClusterId}'; clients connect to gateway port {silo.GatewayPort}).");
 await NodeTable.PrintAsync(grains, Console.Out);
 
 if (demo)

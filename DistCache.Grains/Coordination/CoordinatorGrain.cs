@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using DistCache.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -8,18 +9,27 @@ namespace DistCache.Coordination;
 
 /// <summary>The control plane: a grain shell over <see cref="NodeRegistry"/>.</summary>
 [Reentrant] // Every handler changes the registry only between awaits; GetStats awaits nodes and must not hold up heartbeats.
-[KeepAlive] // Its registry is in memory; re-activating would rebuild it from heartbeats, but only after a gap.
+[KeepAlive] // Its registry is in memory; a new activation rebuilds it from silo reports, but only after a gap.
 internal sealed class CoordinatorGrain(
     IOptions<DistCacheOptions> options,
     [FromKeyedServices(DistCacheSiloBuilderExtensions.ClockServiceKey)] TimeProvider time,
+    ILocalSiloDetails silo,
     ILogger<CoordinatorGrain> logger) : Grain, ICoordinatorGrain
 {
     private readonly DistCacheOptions _options = options.Value;
     private readonly NodeRegistry _registry = new(new HealthPolicy(options.Value), time);
     private readonly Dictionary<string, DataPathCounters> _dataPaths = new(StringComparer.Ordinal);
+    private readonly Stopwatch _age = Stopwatch.StartNew();
+
+    /// <summary>
+    /// A new activation knows no nodes until every silo has reported once. Until then it hands no
+    /// partial topology to silos that already have one: they keep serving from their last snapshot.
+    /// </summary>
+    private bool Rebuilding => _age.Elapsed < 2 * (_options.TopologyRefreshInterval > _options.HeartbeatInterval ? _options.TopologyRefreshInterval : _options.HeartbeatInterval);
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        DistCacheLog.CoordinatorActivated(logger, silo.SiloAddress.ToString());
         this.RegisterGrainTimer(
             _ =>
             {
@@ -54,15 +64,37 @@ internal sealed class CoordinatorGrain(
         return Task.CompletedTask;
     }
 
-    public Task<TopologySnapshot?> GetTopologyAsync(long knownVersion)
+    public Task<TopologySnapshot?> GetTopologyAsync(Guid knownEpoch, long knownVersion)
     {
         Evaluate();
-        return Task.FromResult(_registry.Version == knownVersion ? null : _registry.GetTopology());
+        var current = knownEpoch == _registry.Epoch && knownVersion == _registry.Version;
+
+        // A silo that has a topology keeps it until this activation has heard from every silo.
+        var keepOld = knownEpoch != Guid.Empty && knownEpoch != _registry.Epoch && Rebuilding;
+        return Task.FromResult(current || keepOld ? null : _registry.GetTopology());
     }
 
-    public Task ReportDataPathAsync(string silo, DataPathCounters counters)
+    public Task ReportSiloAsync(SiloReport report)
     {
-        _dataPaths[silo] = counters;
+        foreach (var node in report.Nodes)
+        {
+            if (_registry.RegisterIfUnknown(node))
+            {
+                DistCacheLog.NodeRegistered(logger, node.NodeId, node.Silo, node.CapacityBytes);
+            }
+        }
+
+        _dataPaths[report.Silo] = report.Counters;
+        return Task.CompletedTask;
+    }
+
+    public Task SiloDeadAsync(string silo)
+    {
+        foreach (var change in _registry.MarkSiloDead(silo))
+        {
+            Report(change);
+        }
+
         return Task.CompletedTask;
     }
 
@@ -91,6 +123,7 @@ internal sealed class CoordinatorGrain(
         return new ClusterStats
         {
             TopologyVersion = version,
+            CoordinatorSilo = silo.SiloAddress.ToParsableString(),
             Nodes = nodes,
             Operations = new DataPathCounters
             {

@@ -7,6 +7,8 @@ internal sealed class HealthPolicy(DistCacheOptions options)
 {
     public TimeSpan HeartbeatTimeout => options.HeartbeatTimeout;
 
+    public TimeSpan FailedNodeRetention => options.FailedNodeRetention;
+
     /// <summary>Memory used as a percentage of what the process has: used / (used + available).</summary>
     public static double MemoryPercent(long usedBytes, long availableBytes)
     {

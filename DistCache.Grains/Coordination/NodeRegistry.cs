@@ -7,6 +7,11 @@ namespace DistCache.Coordination;
 internal sealed class NodeRegistry
 {
     private readonly SortedDictionary<string, NodeRecord> _nodes = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _deadSilos = new(StringComparer.Ordinal);
+
+    // Nodes that said goodbye. A heartbeat or report still in flight must not bring them back;
+    // ids name the silo generation, so a restarted silo registers new ones.
+    private readonly HashSet<string> _departed = new(StringComparer.Ordinal);
     private readonly HealthPolicy _policy;
     private readonly TimeProvider _time;
 
@@ -22,12 +27,22 @@ internal sealed class NodeRegistry
 
     public long Version { get; private set; }
 
+    /// <summary>Identifies this registry; versions of different registries are not comparable.</summary>
+    public Guid Epoch { get; } = Guid.NewGuid();
+
     public int Count => _nodes.Count;
 
     /// <summary>Adds or refreshes a node; a Failed node registering again is Active again.</summary>
+    /// <exception cref="InvalidOperationException">The node's silo was declared dead.</exception>
     public NodeInfo Register(NodeRegistration registration, out StatusChange? change)
     {
         Validate(registration);
+        if (_deadSilos.Contains(registration.Silo))
+        {
+            throw new InvalidOperationException($"Node '{registration.NodeId}' cannot register: its silo {registration.Silo} was declared dead.");
+        }
+
+        _departed.Remove(registration.NodeId);
         var record = Touch(registration, _time.GetUtcNow(), out var before);
         change = Changed(record, before);
         return record.ToInfo();
@@ -35,6 +50,7 @@ internal sealed class NodeRegistry
 
     public bool Unregister(string nodeId)
     {
+        _departed.Add(nodeId);
         if (!_nodes.Remove(nodeId))
         {
             return false;
@@ -44,10 +60,46 @@ internal sealed class NodeRegistry
         return true;
     }
 
+    /// <summary>Registers the node if it is unknown (and its silo is alive); leaves known nodes alone.</summary>
+    public bool RegisterIfUnknown(NodeRegistration registration)
+    {
+        Validate(registration);
+        if (_nodes.ContainsKey(registration.NodeId) || _deadSilos.Contains(registration.Silo) || _departed.Contains(registration.NodeId))
+        {
+            return false;
+        }
+
+        Touch(registration, _time.GetUtcNow(), out _);
+        return true;
+    }
+
+    /// <summary>Fails every node of a silo for good: a dead silo's nodes never come back.</summary>
+    public IReadOnlyList<StatusChange> MarkSiloDead(string silo)
+    {
+        List<StatusChange>? changes = null;
+        if (_deadSilos.Add(silo))
+        {
+            foreach (var record in _nodes.Values.Where(r => r.Registration.Silo == silo && r.Status != NodeStatus.Failed))
+            {
+                (changes ??= []).Add(new StatusChange(record.Registration.NodeId, record.Status, NodeStatus.Failed));
+                record.Status = NodeStatus.Failed;
+                Version++;
+            }
+        }
+
+        return changes ?? (IReadOnlyList<StatusChange>)[];
+    }
+
     /// <summary>Records a heartbeat (registering the node if it is unknown) and re-judges its health.</summary>
     public StatusChange? Heartbeat(NodeHeartbeat heartbeat)
     {
         Validate(heartbeat.Registration);
+        if (_deadSilos.Contains(heartbeat.Registration.Silo) || _departed.Contains(heartbeat.Registration.NodeId))
+        {
+            // A heartbeat that was in flight when the node left or its silo died.
+            return null;
+        }
+
         var now = _time.GetUtcNow();
         var record = Touch(heartbeat.Registration, now, out var before);
         record.LastHeartbeat = now;
@@ -58,17 +110,31 @@ internal sealed class NodeRegistry
         return Changed(record, before);
     }
 
-    /// <summary>Re-judges every node against the clock; returns what changed.</summary>
+    /// <summary>Re-judges every node against the clock and forgets long-Failed ones; returns what changed.</summary>
     public IReadOnlyList<StatusChange> Evaluate()
     {
         var now = _time.GetUtcNow();
         List<StatusChange>? changes = null;
+        List<string>? forgotten = null;
         foreach (var record in _nodes.Values)
         {
-            if (Judge(record, now) is { } change)
+            if (_deadSilos.Contains(record.Registration.Silo) || Judge(record, now) is not { } change)
             {
-                (changes ??= []).Add(change);
+                if (record.Status == NodeStatus.Failed && now - record.LastSeen > _policy.FailedNodeRetention)
+                {
+                    (forgotten ??= []).Add(record.Registration.NodeId);
+                }
+
+                continue;
             }
+
+            (changes ??= []).Add(change);
+        }
+
+        foreach (var nodeId in forgotten ?? [])
+        {
+            _nodes.Remove(nodeId);
+            Version++;
         }
 
         return changes ?? (IReadOnlyList<StatusChange>)[];
@@ -81,7 +147,7 @@ internal sealed class NodeRegistry
     public IReadOnlyList<NodeRecord> Records => _nodes.Values.ToArray();
 
     public TopologySnapshot GetTopology() =>
-        new(Version, _nodes.Values.Select(r => new TopologyNode(r.Registration.NodeId, r.Registration.Silo, r.Status)).ToArray());
+        new(Version, _nodes.Values.Select(r => new TopologyNode(r.Registration.NodeId, r.Registration.Silo, r.Status)).ToArray(), Epoch);
 
     private static StatusChange? Changed(NodeRecord record, NodeStatus? before) =>
         before is { } from && from != record.Status ? new StatusChange(record.Registration.NodeId, from, record.Status) : null;

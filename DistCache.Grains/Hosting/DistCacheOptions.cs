@@ -45,6 +45,15 @@ public sealed class DistCacheOptions
     /// <summary>How long a delete's tombstone is kept, shielding the key from late, older writes.</summary>
     public TimeSpan TombstoneRetention { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// For this long after the ring changes, a read that finds nothing on a new owner also asks the
+    /// key's previous owners, which may not have handed it over yet.
+    /// </summary>
+    public TimeSpan HandoffReadWindow { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long a Failed node stays listed before the coordinator forgets it.</summary>
+    public TimeSpan FailedNodeRetention { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>How often a node drops expired entries that nobody read.</summary>
     public TimeSpan ExpirationSweepInterval { get; set; } = TimeSpan.FromSeconds(30);
 }

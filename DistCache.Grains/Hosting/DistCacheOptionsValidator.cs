@@ -31,6 +31,8 @@ internal sealed class DistCacheOptionsValidator : IValidateOptions<DistCacheOpti
         Require(options.ReplicaCallTimeout > TimeSpan.Zero, nameof(options.ReplicaCallTimeout), options.ReplicaCallTimeout, "positive");
         Require(options.TopologyRefreshInterval > TimeSpan.Zero, nameof(options.TopologyRefreshInterval), options.TopologyRefreshInterval, "positive");
         Require(options.TombstoneRetention > TimeSpan.Zero, nameof(options.TombstoneRetention), options.TombstoneRetention, "positive");
+        Require(options.HandoffReadWindow >= TimeSpan.Zero, nameof(options.HandoffReadWindow), options.HandoffReadWindow, "zero or positive");
+        Require(options.FailedNodeRetention > options.HeartbeatTimeout, nameof(options.FailedNodeRetention), options.FailedNodeRetention, $"longer than {nameof(options.HeartbeatTimeout)} ({options.HeartbeatTimeout})");
         Require(options.ExpirationSweepInterval > TimeSpan.Zero, nameof(options.ExpirationSweepInterval), options.ExpirationSweepInterval, "positive");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

@@ -1,3 +1,4 @@
+using DistCache.Coordination;
 using DistCache.Placement;
 using DistCache.Replication;
 using Microsoft.Extensions.DependencyInjection;
@@ -45,6 +46,8 @@ public static class DistCacheSiloBuilderExtensions
         services.TryAddSingleton<ReplicatedCache>();
         services.AddSingleton<NodeHost>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<NodeHost>());
+        services.AddSingleton<SiloDeathWatcher>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloDeathWatcher>());
         services.AddPlacementDirector<SiloPinnedPlacement, SiloPinnedPlacementDirector>();
         return builder;
     }

@@ -6,9 +6,11 @@ using Microsoft.Extensions.Options;
 namespace DistCache.Hosting;
 
 /// <summary>
-/// Ties DistCache to the silo's lifecycle: when the silo is active it starts this silo's nodes and
-/// the topology poll (which also carries the data-path counters to the coordinator); when the
-/// silo stops it unregisters the nodes, so the ring stops sending them keys at once.
+/// Ties DistCache to the silo's lifecycle. When the silo is active it starts this silo's nodes and
+/// the topology poll, which also reports the nodes and the data-path counters to the coordinator.
+/// When the silo stops gracefully its nodes leave: they are unregistered, so the ring stops sending
+/// them keys, and they hand every entry to the new owners before the silo exits. A killed silo
+/// (stop token already cancelled) says no goodbye; re-replication covers its loss.
 /// </summary>
 internal sealed class NodeHost(
     ILocalSiloDetails silo,
@@ -19,13 +21,10 @@ internal sealed class NodeHost(
     ILogger<NodeHost> logger) : ILifecycleParticipant<ISiloLifecycle>, IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
-    private string[] _nodeIds = [];
+    private NodeRegistration[] _nodes = [];
     private Task _polling = Task.CompletedTask;
 
     private ICoordinatorGrain Coordinator => grains.GetGrain<ICoordinatorGrain>(ICoordinatorGrain.SingletonKey);
-
-    /// <summary>The ids of the nodes this silo hosts.</summary>
-    public IReadOnlyList<string> NodeIds => _nodeIds;
 
     public void Dispose() => _stopping.Dispose();
 
@@ -34,24 +33,24 @@ internal sealed class NodeHost(
 
     private async Task StartAsync(CancellationToken cancellationToken)
     {
-        _nodeIds = Enumerable.Range(0, options.Value.NodesPerSilo)
-            .Select(i => DistCache.NodeIds.Create(silo.SiloAddress, i))
+        var siloName = silo.SiloAddress.ToParsableString();
+        _nodes = Enumerable.Range(0, options.Value.NodesPerSilo)
+            .Select(i => new NodeRegistration(NodeIds.Create(silo.SiloAddress, i), siloName, options.Value.NodeCapacityBytes))
             .ToArray();
-        await Task.WhenAll(_nodeIds.Select(id => grains.GetGrain<INodeGrain>(id).StartAsync()));
-        DistCacheLog.NodesStarted(logger, _nodeIds.Length, silo.SiloAddress.ToString());
-        _polling = Task.Run(() => PollAsync(_stopping.Token), CancellationToken.None);
+        await Task.WhenAll(_nodes.Select(node => grains.GetGrain<INodeGrain>(node.NodeId).StartAsync()));
+        DistCacheLog.NodesStarted(logger, _nodes.Length, silo.SiloAddress.ToString());
+        _polling = Task.Run(() => PollAsync(siloName, _stopping.Token), CancellationToken.None);
     }
 
-    private async Task PollAsync(CancellationToken stopping)
+    private async Task PollAsync(string siloName, CancellationToken stopping)
     {
-        var siloName = silo.SiloAddress.ToParsableString();
         using var timer = new PeriodicTimer(options.Value.TopologyRefreshInterval);
         do
         {
             try
             {
                 await topology.RefreshAsync();
-                await Coordinator.ReportDataPathAsync(siloName, metrics.Snapshot());
+                await Coordinator.ReportSiloAsync(new SiloReport(siloName, _nodes, metrics.Snapshot()));
             }
             catch (Exception error) when (!stopping.IsCancellationRequested)
             {
@@ -78,13 +77,21 @@ internal sealed class NodeHost(
     {
         await _stopping.CancelAsync();
         await _polling;
+        if (cancellationToken.IsCancellationRequested || _nodes.Length == 0)
+        {
+            return;
+        }
+
         try
         {
-            await Task.WhenAll(_nodeIds.Select(id => Coordinator.UnregisterNodeAsync(id))).WaitAsync(options.Value.ReplicaCallTimeout, cancellationToken);
+            await Task.WhenAll(_nodes.Select(node => Coordinator.UnregisterNodeAsync(node.NodeId)));
+            var remaining = await Coordinator.GetTopologyAsync(Guid.Empty, -1);
+            var handedOff = await Task.WhenAll(_nodes.Select(node => grains.GetGrain<INodeGrain>(node.NodeId).LeaveAsync(remaining!)));
+            DistCacheLog.SiloLeft(logger, silo.SiloAddress.ToString(), handedOff.Sum());
         }
         catch (Exception error)
         {
-            DistCacheLog.UnregisterFailed(logger, silo.SiloAddress.ToString(), error);
+            DistCacheLog.LeaveFailed(logger, silo.SiloAddress.ToString(), error);
         }
     }
 }

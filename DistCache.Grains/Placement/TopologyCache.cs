@@ -30,12 +30,13 @@ internal sealed class TopologyCache(IGrainFactory grains, IOptions<DistCacheOpti
     private async Task<TopologyView> FetchAsync()
     {
         var known = _current;
-        var snapshot = await grains.GetGrain<ICoordinatorGrain>(ICoordinatorGrain.SingletonKey).GetTopologyAsync(known?.Version ?? -1);
+        var snapshot = await grains.GetGrain<ICoordinatorGrain>(ICoordinatorGrain.SingletonKey)
+            .GetTopologyAsync(known?.Snapshot.Epoch ?? Guid.Empty, known?.Version ?? -1);
 
-        // Versions only grow (a new coordinator starts from the wall clock), so never step back.
-        if (snapshot is not null && (known is null || snapshot.Version > known.Version))
+        // Within an epoch versions only grow: an answer overtaken by a newer one is dropped.
+        if (snapshot is not null && (known is null || snapshot.Epoch != known.Snapshot.Epoch || snapshot.Version > known.Version))
         {
-            _current = new TopologyView(snapshot, options.Value.VirtualNodesPerNode, grains);
+            _current = new TopologyView(snapshot, options.Value.VirtualNodesPerNode, grains, known, options.Value.HandoffReadWindow);
         }
 
         return _current!;

@@ -29,10 +29,11 @@ internal sealed class ReplicatedCache(
         CacheLimits.ValidateConsistency(level);
         try
         {
-            var replicas = await RouteAsync(key);
+            var view = await topology.GetAsync();
+            var replicas = view.Route(key, _options.ReplicationFactor);
             var result = level == ConsistencyLevel.Eventual
-                ? await ReadInOrderAsync(key, replicas)
-                : await ReadNewestAsync(key, replicas, level);
+                ? await ReadInOrderAsync(key, replicas, view)
+                : await ReadNewestAsync(key, replicas, level, view);
             metrics.Read(result.IsLive);
             return result.IsLive
                 ? new CacheItem(result.Value!, result.Version, result.ExpiresAtTicks == 0 ? null : new DateTimeOffset(result.ExpiresAtTicks, TimeSpan.Zero))
@@ -74,29 +75,48 @@ internal sealed class ReplicatedCache(
 
     private async Task<NodeTarget[]> RouteAsync(string key) => (await topology.GetAsync()).Route(key, _options.ReplicationFactor);
 
-    /// <summary>Primary first; on failure the next replica, in ring order. A miss is an answer, not a failure.</summary>
-    private async Task<NodeReadResult> ReadInOrderAsync(string key, NodeTarget[] replicas)
+    /// <summary>
+    /// Primary first; on failure the next replica, in ring order. A miss is an answer, except from a
+    /// node that became an owner in the latest ring change and may not have received the key yet.
+    /// </summary>
+    private async Task<NodeReadResult> ReadInOrderAsync(string key, NodeTarget[] replicas, TopologyView view)
     {
         Exception? firstError = null;
+        var answered = false;
         foreach (var replica in replicas)
         {
+            NodeReadResult result;
             try
             {
-                return Observe(await WithDeadline(replica.Grain.GetAsync(key)));
+                result = await WithDeadline(replica.Grain.GetAsync(key));
             }
             catch (Exception error)
             {
                 firstError ??= error;
                 metrics.Failover(replica.NodeId);
                 DistCacheLog.ReplicaReadFailed(logger, replica.NodeId, Describe(error));
+                continue;
             }
+
+            answered = true;
+            if (result.Version.IsNone && view.InHandoff && !view.OwnedBefore(key, replica.NodeId, _options.ReplicationFactor))
+            {
+                continue;
+            }
+
+            return Observe(result);
         }
 
-        throw new AllReplicasFailedException("Eventual read", replicas.Length, firstError);
+        if (view.InHandoff && await ReadPreviousOwnersAsync(key, view) is { } moved)
+        {
+            return moved;
+        }
+
+        return answered ? NodeReadResult.Missing : throw new AllReplicasFailedException("Eventual read", replicas.Length, firstError);
     }
 
     /// <summary>Asks every replica, completes on the first <c>required</c> answers, returns the newest of them.</summary>
-    private async Task<NodeReadResult> ReadNewestAsync(string key, NodeTarget[] replicas, ConsistencyLevel level)
+    private async Task<NodeReadResult> ReadNewestAsync(string key, NodeTarget[] replicas, ConsistencyLevel level, TopologyView view)
     {
         var calls = new Task<NodeReadResult>[replicas.Length];
         for (var i = 0; i < replicas.Length; i++)
@@ -111,13 +131,49 @@ internal sealed class ReplicatedCache(
             throw Failed("read", level, required, replicas.Length, outcome);
         }
 
-        var newest = outcome.Results[0];
-        foreach (var result in outcome.Results)
+        var newest = Newest(outcome.Results);
+        if (newest.Version.IsNone && view.InHandoff && await ReadPreviousOwnersAsync(key, view) is { } moved)
+        {
+            return moved;
+        }
+
+        return Observe(newest);
+    }
+
+    /// <summary>The newest answer of the key's previous owners that no longer own it, or null if none has it.</summary>
+    private async Task<NodeReadResult?> ReadPreviousOwnersAsync(string key, TopologyView view)
+    {
+        var owners = view.PreviousOnlyOwners(key, _options.ReplicationFactor);
+        if (owners.Count == 0)
+        {
+            return null;
+        }
+
+        var answers = await Task.WhenAll(owners.Select(async owner =>
+        {
+            try
+            {
+                return await WithDeadline(owner.Grain.GetAsync(key));
+            }
+            catch (Exception error)
+            {
+                DistCacheLog.ReplicaReadFailed(logger, owner.NodeId, Describe(error));
+                return NodeReadResult.Missing;
+            }
+        }));
+        var newest = Newest(answers);
+        return newest.Version.IsNone ? null : Observe(newest);
+    }
+
+    private static NodeReadResult Newest(IReadOnlyList<NodeReadResult> results)
+    {
+        var newest = results[0];
+        foreach (var result in results)
         {
             newest = result.Version > newest.Version ? result : newest;
         }
 
-        return Observe(newest);
+        return newest;
     }
 
     private async Task<NodeReadResult> ReadCallAsync(NodeTarget replica, string key)

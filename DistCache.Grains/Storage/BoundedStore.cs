@@ -19,7 +19,7 @@ internal sealed class BoundedStore
     private readonly long _tombstoneRetentionTicks;
     private StoreEntry? _newest;
     private StoreEntry? _oldest;
-    private long _reads, _writes, _hits, _misses, _evictions, _expirations, _staleWrites, _liveItems;
+    private long _reads, _writes, _hits, _misses, _evictions, _expirations, _staleWrites, _liveItems, _imported;
 
     public BoundedStore(long capacityBytes, TimeSpan tombstoneRetention, TimeProvider time)
     {
@@ -69,6 +69,51 @@ internal sealed class BoundedStore
     public NodeWriteResult Remove(string key, CacheVersion version) =>
         Write(key, null, version, _time.GetUtcNow().UtcTicks + _tombstoneRetentionTicks);
 
+    /// <summary>Every entry that has not expired, tombstones included, as it would travel to another node.</summary>
+    public List<TransferEntry> Export()
+    {
+        var now = _time.GetUtcNow().UtcTicks;
+        var entries = new List<TransferEntry>(_entries.Count);
+        foreach (var entry in _entries.Values)
+        {
+            if (!entry.IsExpired(now))
+            {
+                entries.Add(new TransferEntry(entry.Key, entry.Value, entry.Version, entry.ExpiresAtTicks));
+            }
+        }
+
+        return entries;
+    }
+
+    /// <summary>One key as it would travel, or null if the store does not hold it (or it expired).</summary>
+    public TransferEntry? Export(string key) =>
+        TryGetCurrent(key, out var entry) ? new TransferEntry(entry.Key, entry.Value, entry.Version, entry.ExpiresAtTicks) : null;
+
+    /// <summary>Applies an entry copied from another node, if it is newer than what this store holds.</summary>
+    public bool Import(TransferEntry entry)
+    {
+        if (entry.ExpiresAtTicks != 0 && entry.ExpiresAtTicks <= _time.GetUtcNow().UtcTicks)
+        {
+            return false;
+        }
+
+        var applied = Write(entry.Key, entry.Value, entry.Version, entry.ExpiresAtTicks).Applied;
+        _imported += applied ? 1 : 0;
+        return applied;
+    }
+
+    /// <summary>Forgets a key handed to its new owners, unless a newer write arrived since.</summary>
+    public bool DropIfUnchanged(string key, CacheVersion version)
+    {
+        if (!_entries.TryGetValue(key, out var entry) || entry.Version != version)
+        {
+            return false;
+        }
+
+        Drop(entry, expired: false);
+        return true;
+    }
+
     /// <summary>Drops every expired entry and tombstone; returns how many.</summary>
     public int RemoveExpired()
     {
@@ -96,6 +141,7 @@ internal sealed class BoundedStore
         Evictions = _evictions,
         Expirations = _expirations,
         StaleWrites = _staleWrites,
+        Imported = _imported,
         Items = _liveItems,
         Bytes = UsedBytes,
         CapacityBytes = CapacityBytes,

@@ -3,26 +3,35 @@ using DistCache.Placement;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+using Orleans.Placement;
 using Orleans.Statistics;
 
 namespace DistCache.Storage;
 
 /// <summary>
 /// One cache node: a <see cref="BoundedStore"/> pinned to its silo, heartbeating its metrics to
-/// the coordinator. Not reentrant: the store is touched by one request at a time.
+/// the coordinator, and moving its entries to their new owners when the ring changes
+/// (NodeGrain.Transfers.cs).
 /// </summary>
 [SiloPinnedPlacement]
-[KeepAlive] // The store lives only in this activation's memory: idle collection would throw the data away.
-internal sealed class NodeGrain(
+[Immovable(ImmovableKind.Any)] // Its data exists only in this activation: Orleans must never migrate it.
+[KeepAlive] // Idle collection would throw the data away.
+[Reentrant] // Every data method runs start to end without awaiting, so nothing can interleave inside one; only transfers await, and they work from a snapshot.
+internal sealed partial class NodeGrain(
     IOptions<DistCacheOptions> options,
     [FromKeyedServices(DistCacheSiloBuilderExtensions.ClockServiceKey)] TimeProvider time,
     IEnvironmentStatisticsProvider environment,
+    TopologyCache topology,
     ILogger<NodeGrain> logger) : Grain, INodeGrain
 {
     private readonly DistCacheOptions _options = options.Value;
     private BoundedStore _store = null!;
     private NodeRegistration _registration = null!;
     private bool _inOutage;
+    private bool _leaving;
+
+    private string NodeId => _registration.NodeId;
 
     private ICoordinatorGrain Coordinator => GrainFactory.GetGrain<ICoordinatorGrain>(ICoordinatorGrain.SingletonKey);
 
@@ -31,8 +40,10 @@ internal sealed class NodeGrain(
         var nodeId = this.GetPrimaryKeyString();
         _registration = new NodeRegistration(nodeId, NodeIds.SiloOf(nodeId).ToParsableString(), _options.NodeCapacityBytes);
         _store = new BoundedStore(_options.NodeCapacityBytes, _options.TombstoneRetention, time);
+        _placedUnder = topology.Current;
         this.RegisterGrainTimer(SendHeartbeatAsync, new GrainTimerCreationOptions(_options.HeartbeatInterval, _options.HeartbeatInterval));
         this.RegisterGrainTimer(SweepExpired, new GrainTimerCreationOptions(_options.ExpirationSweepInterval, _options.ExpirationSweepInterval));
+        this.RegisterGrainTimer(FollowTopologyAsync, new GrainTimerCreationOptions(_options.TopologyRefreshInterval, _options.TopologyRefreshInterval));
         return Task.CompletedTask;
     }
 
@@ -60,13 +71,26 @@ internal sealed class NodeGrain(
         return Task.FromResult(_store.Remove(key, version));
     }
 
-    public Task<StoreCounters> GetCountersAsync() => Task.FromResult(_store.GetCounters());
+    public Task<int> ImportAsync(IReadOnlyList<TransferEntry> entries)
+    {
+        EnsureInService();
+        var applied = 0;
+        foreach (var entry in entries)
+        {
+            applied += _store.Import(entry) ? 1 : 0;
+        }
+
+        return Task.FromResult(applied);
+    }
+
+    public Task<StoreCounters> GetCountersAsync() =>
+        Task.FromResult(_store.GetCounters() with { Exported = _exported, Dropped = _dropped });
 
     public Task SimulateOutageAsync(bool inOutage)
     {
         if (_inOutage != inOutage)
         {
-            DistCacheLog.NodeOutage(logger, _registration.NodeId, inOutage);
+            DistCacheLog.NodeOutage(logger, NodeId, inOutage);
         }
 
         _inOutage = inOutage;
@@ -77,13 +101,18 @@ internal sealed class NodeGrain(
     {
         if (_inOutage)
         {
-            throw new NodeUnavailableException($"Node '{_registration.NodeId}' is in a simulated outage.");
+            throw new NodeUnavailableException($"Node '{NodeId}' is in a simulated outage.");
+        }
+
+        if (_leaving)
+        {
+            throw new NodeUnavailableException($"Node '{NodeId}' is leaving the cluster.");
         }
     }
 
     private Task SendHeartbeatAsync(CancellationToken cancellationToken)
     {
-        if (_inOutage)
+        if (_inOutage || _leaving)
         {
             return Task.CompletedTask;
         }

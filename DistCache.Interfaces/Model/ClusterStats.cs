@@ -13,6 +13,9 @@ public sealed record ClusterStats
     /// <summary>Every registered node.</summary>
     [Id(2)] public required IReadOnlyList<NodeStats> Nodes { get; init; }
 
+    /// <summary>The silo the coordinator runs on.</summary>
+    [Id(3)] public string? CoordinatorSilo { get; init; }
+
     /// <summary>Reads that failed over to a replica.</summary>
     public long Failovers => Nodes.Sum(n => n.Failovers);
 

@@ -33,4 +33,13 @@ public sealed record StoreCounters
 
     /// <summary>Writes ignored because the node held a newer version.</summary>
     [Id(9)] public long StaleWrites { get; init; }
+
+    /// <summary>Entries received from other nodes (re-replication, rebalancing, hand-off) and applied.</summary>
+    [Id(10)] public long Imported { get; init; }
+
+    /// <summary>Entries this node copied to other nodes.</summary>
+    [Id(11)] public long Exported { get; init; }
+
+    /// <summary>Entries this node dropped after handing them to their new owners.</summary>
+    [Id(12)] public long Dropped { get; init; }
 }

@@ -12,7 +12,7 @@ namespace DistCache.Tests.Cluster;
 /// <see cref="FakeTimeProvider"/>, so TTLs and the heartbeat timeout move only when a test says;
 /// Orleans' own timers stay on real time, so heartbeats and topology polls keep flowing.
 /// </summary>
-public abstract class CacheClusterFixture(short silos, int nodesPerSilo) : IAsyncLifetime
+public abstract class CacheClusterFixture(short silos, int nodesPerSilo, Action<DistCacheOptions>? configure = null) : IAsyncLifetime
 {
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
 
@@ -26,6 +26,8 @@ public abstract class CacheClusterFixture(short silos, int nodesPerSilo) : IAsyn
 
     public int ExpectedNodes => silos * nodesPerSilo;
 
+    public int NodesPerSilo => nodesPerSilo;
+
     public async Task InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder(silos);
@@ -38,12 +40,13 @@ public abstract class CacheClusterFixture(short silos, int nodesPerSilo) : IAsyn
                 options.HeartbeatInterval = TimeSpan.FromMilliseconds(200);
                 options.TopologyRefreshInterval = TimeSpan.FromMilliseconds(100);
                 options.HealthCheckInterval = TimeSpan.FromMilliseconds(100);
+                configure?.Invoke(options);
             });
             silo.Services.AddKeyedSingleton<TimeProvider>(DistCacheSiloBuilderExtensions.ClockServiceKey, Clock);
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();
-        await WaitForTopologyAsync(nodes => nodes.Count == ExpectedNodes && nodes.All(n => n.Status == NodeStatus.Active));
+        await WaitForTopologyAsync(nodes => nodes.Count == ExpectedNodes && nodes.All(n => n.Status != NodeStatus.Failed));
     }
 
     public async Task DisposeAsync()

@@ -20,18 +20,18 @@ public sealed class CoordinatorTests(EmptyCluster fixture)
     public async Task RegistrationAddsAnActiveNodeAndBumpsTheTopologyVersion()
     {
         var node = Registration(TestKey.New());
-        var before = await fixture.Coordinator.GetTopologyAsync(-1);
+        var before = await fixture.Coordinator.GetTopologyAsync(Guid.Empty, -1);
         try
         {
             var info = await fixture.Coordinator.RegisterNodeAsync(node);
 
             Assert.Equal(NodeStatus.Active, info.Status);
             Assert.Equal(GiB, info.CapacityBytes);
-            var after = await fixture.Coordinator.GetTopologyAsync(before!.Version);
+            var after = await fixture.Coordinator.GetTopologyAsync(before!.Epoch, before.Version);
             Assert.NotNull(after);
             Assert.True(after.Version > before.Version);
             Assert.Contains(after.Nodes, n => n.NodeId == node.NodeId && n.Status == NodeStatus.Active);
-            Assert.Null(await fixture.Coordinator.GetTopologyAsync(after.Version));
+            Assert.Null(await fixture.Coordinator.GetTopologyAsync(after.Epoch, after.Version));
         }
         finally
         {

@@ -21,7 +21,8 @@ public sealed class DataPathTests(ThreeSiloCluster fixture)
         Assert.Equal(3, nodes.Select(n => n.Silo).Distinct().Count());
         Assert.All(nodes, node =>
         {
-            Assert.Equal(NodeStatus.Active, node.Status);
+            // A busy test machine can push CPU past 90 %: the status must follow the metrics it reported.
+            Assert.Equal(node.CpuPercent > 90 || node.MemoryPercent > 90 ? NodeStatus.Degraded : NodeStatus.Active, node.Status);
             Assert.Equal(1L << 30, node.CapacityBytes);
             Assert.InRange(node.CpuPercent, 0, 100);
             Assert.InRange(node.MemoryPercent, double.Epsilon, 100);

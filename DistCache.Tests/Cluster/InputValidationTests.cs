@@ -4,19 +4,17 @@ namespace DistCache.Tests.Cluster;
 [Collection(ThreeSiloGroup.Name)]
 public sealed class InputValidationTests(ThreeSiloCluster fixture)
 {
-    private async Task<long> NodeWritesAsync()
-    {
-        var counters = await Task.WhenAll((await fixture.NodeIdsAsync()).Select(id => fixture.Node(id).GetCountersAsync()));
-        return counters.Sum(c => c.Writes);
-    }
+    /// <summary>The version each replica of <paramref name="key"/> holds.</summary>
+    private async Task<CacheVersion[]> ReplicaVersionsAsync(string key) =>
+        await Task.WhenAll((await fixture.Cache.GetReplicasAsync(key)).Select(async id => (await fixture.Node(id).GetAsync(key)).Version));
 
     private async Task AssertRejectedAndUnchangedAsync<TException>(string key, Func<Task> bad, string named)
         where TException : ArgumentException
     {
-        var before = await NodeWritesAsync();
+        var before = await ReplicaVersionsAsync(key);
         var error = await Assert.ThrowsAsync<TException>(bad);
         Assert.Contains(named, error.Message);
-        Assert.Equal(before, await NodeWritesAsync());
+        Assert.Equal(before, await ReplicaVersionsAsync(key));
         Assert.Equal([1], (await fixture.Cache.GetAsync(key, ConsistencyLevel.Strong))!.Value);
     }
 

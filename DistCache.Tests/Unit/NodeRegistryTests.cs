@@ -124,6 +124,53 @@ public sealed class NodeRegistryTests
     }
 
     [Fact]
+    public void AnUnregisteredNodeIsNotBroughtBackByALateHeartbeat()
+    {
+        var registry = Registry();
+        registry.Register(Node(), out _);
+        registry.Unregister("n1");
+
+        registry.Heartbeat(Beat());
+        Assert.False(registry.RegisterIfUnknown(Node()));
+        Assert.Empty(registry.GetNodes());
+
+        registry.Register(Node(), out _);
+        Assert.Single(registry.GetNodes());
+    }
+
+    [Fact]
+    public void ADeadSilosNodesAreFailedAtOnceAndForGood()
+    {
+        var registry = Registry();
+        registry.Register(Node("n1"), out _);
+        registry.Register(new NodeRegistration("n2", "silo-b", 1L << 30), out _);
+        var version = registry.Version;
+
+        Assert.Equal([new StatusChange("n1", NodeStatus.Active, NodeStatus.Failed)], registry.MarkSiloDead("silo-a"));
+        Assert.True(registry.Version > version);
+        Assert.Empty(registry.MarkSiloDead("silo-a"));
+
+        registry.Heartbeat(Beat());
+        Assert.Equal(NodeStatus.Failed, registry.GetNodes().Single(n => n.NodeId == "n1").Status);
+        Assert.Equal(NodeStatus.Active, registry.GetNodes().Single(n => n.NodeId == "n2").Status);
+        Assert.Throws<InvalidOperationException>(() => registry.Register(Node("n3"), out _));
+    }
+
+    [Fact]
+    public void LongFailedNodesAreForgotten()
+    {
+        var registry = Registry();
+        registry.Register(Node(), out _);
+        _time.Advance(TimeSpan.FromMinutes(1));
+        registry.Evaluate();
+        Assert.Single(registry.GetNodes());
+
+        _time.Advance(_options.FailedNodeRetention);
+        registry.Evaluate();
+        Assert.Empty(registry.GetNodes());
+    }
+
+    [Fact]
     public void ANewRegistryStartsFromAVersionNewerThanAnOldOne()
     {
         var old = Registry();

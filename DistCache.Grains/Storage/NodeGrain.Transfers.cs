@@ -1,0 +1,184 @@
+using System.Diagnostics;
+using DistCache.Placement;
+using DistCache.Replication;
+
+namespace DistCache.Storage;
+
+/// <summary>
+/// Moving entries when the ring changes. Each node compares the ring its data was placed under with
+/// the current one and copies what <see cref="TransferPlanner"/> says: that restores the replication
+/// factor after a failure, fills a node that joined, and empties one that left. Copies are versioned
+/// writes, so repeating one is harmless and a copy never overwrites a newer value.
+/// </summary>
+internal sealed partial class NodeGrain
+{
+    private const int BatchEntries = 256;
+    private const long BatchBytes = 4L << 20;
+
+    private readonly List<(long CopiedAt, List<TransferEntry> Entries)> _moved = [];
+    private TopologyView? _placedUnder;
+    private bool _transferring;
+    private long _exported, _dropped;
+
+    public async Task<int> LeaveAsync(TopologySnapshot topology)
+    {
+        _leaving = true;
+        while (_transferring)
+        {
+            // A ring change is being applied; let it finish so its drops are not copied twice.
+            await Task.Delay(50);
+        }
+
+        var after = new HashRing(
+            topology.Nodes.Where(n => n.Status != NodeStatus.Failed && n.NodeId != NodeId).Select(n => new RingNode(n.NodeId, n.Silo)),
+            _options.VirtualNodesPerNode);
+        _moved.Clear();
+
+        // Leaving drops at once: this node stops serving now, so nobody can read what it keeps.
+        var (_, copied) = await TransferAsync(_store.Export(), _placedUnder?.Ring ?? after, after, dropNow: true);
+        DistCacheLog.NodeLeft(logger, NodeId, copied);
+        return copied;
+    }
+
+    private async Task FollowTopologyAsync(CancellationToken cancellationToken)
+    {
+        if (_inOutage || _leaving || _transferring || topology.Current is not { } current)
+        {
+            return;
+        }
+
+        _transferring = true;
+        try
+        {
+            await DropMovedAsync();
+
+            // Views are immutable, one per epoch and version: identity says "nothing new". Versions alone
+            // are not enough, since a new coordinator's epoch may reuse numbers.
+            if (_placedUnder is null || ReferenceEquals(_placedUnder, current) || TopologyView.SameMembers(_placedUnder.Ring, current.Ring))
+            {
+                _placedUnder = current;
+                return;
+            }
+
+            // Every silo polls on the same interval: after two of them nearly all route with this ring.
+            if (current.RingAge < 2 * _options.TopologyRefreshInterval)
+            {
+                return;
+            }
+
+            var (complete, copied) = await TransferAsync(_store.Export(), _placedUnder.Ring, current.Ring, dropNow: false);
+            if (complete)
+            {
+                // Otherwise the next tick tries again from the same starting ring.
+                _placedUnder = current;
+                DistCacheLog.NodeRebalanced(logger, NodeId, copied, current.Version);
+            }
+        }
+        finally
+        {
+            _transferring = false;
+        }
+    }
+
+    /// <summary>Copies what moved from <paramref name="before"/> to <paramref name="after"/>, then drops what this node no longer owns.</summary>
+    /// <returns>Whether every copy was acknowledged, and how many entries were copied.</returns>
+    private async Task<(bool Complete, int Copied)> TransferAsync(List<TransferEntry> entries, HashRing before, HashRing after, bool dropNow)
+    {
+        var copied = 0;
+
+        // A write may land while copies are in flight; such keys are planned again with their new version.
+        for (var round = 0; round < 3 && entries.Count > 0; round++)
+        {
+            var plan = TransferPlanner.Plan(entries, NodeId, before, after, _options.ReplicationFactor);
+            var sent = await Task.WhenAll(plan.Copies.Select(copy => SendAsync(copy.Key, copy.Value)));
+            if (sent.Contains(false))
+            {
+                return (false, copied);
+            }
+
+            copied += plan.CopyCount;
+            _exported += plan.CopyCount;
+            entries = [];
+            if (dropNow)
+            {
+                entries = DropOrRecopy(plan.Drops);
+            }
+            else
+            {
+                // Keep serving what moved for a while: a silo that has not seen the new ring yet may still
+                // read from here. DropMovedAsync forgets it later, copying again what was written meanwhile.
+                _moved.Add((Stopwatch.GetTimestamp(), plan.Drops));
+            }
+        }
+
+        return (entries.Count == 0, copied);
+    }
+
+    /// <summary>Drops entries that were copied away; returns those written since, which must be copied again.</summary>
+    private List<TransferEntry> DropOrRecopy(IEnumerable<TransferEntry> copied)
+    {
+        var changed = new List<TransferEntry>();
+        foreach (var entry in copied)
+        {
+            if (_store.DropIfUnchanged(entry.Key, entry.Version))
+            {
+                _dropped++;
+            }
+            else if (_store.Export(entry.Key) is { } current)
+            {
+                changed.Add(current);
+            }
+        }
+
+        return changed;
+    }
+
+    private async Task DropMovedAsync()
+    {
+        var delay = 10 * _options.TopologyRefreshInterval;
+        while (_moved.Count > 0 && Stopwatch.GetElapsedTime(_moved[0].CopiedAt) >= delay && topology.Current is { } current)
+        {
+            var (_, entries) = _moved[0];
+            _moved.RemoveAt(0);
+            var changed = DropOrRecopy(entries);
+            if (changed.Count > 0)
+            {
+                // Written here after the copy, by a silo still on the old ring: copy the newer versions too.
+                await TransferAsync(changed, current.Ring, current.Ring, dropNow: false);
+            }
+        }
+    }
+
+    private async Task<bool> SendAsync(string target, List<TransferEntry> entries)
+    {
+        var node = GrainFactory.GetGrain<INodeGrain>(target);
+        try
+        {
+            var batch = new List<TransferEntry>(Math.Min(BatchEntries, entries.Count));
+            var bytes = 0L;
+            foreach (var entry in entries)
+            {
+                batch.Add(entry);
+                bytes += BoundedStore.SizeOf(entry.Key, entry.Value?.Length ?? 0);
+                if (batch.Count == BatchEntries || bytes >= BatchBytes)
+                {
+                    await node.ImportAsync(batch.ToArray()).WaitAsync(_options.ReplicaCallTimeout);
+                    batch.Clear();
+                    bytes = 0;
+                }
+            }
+
+            if (batch.Count > 0)
+            {
+                await node.ImportAsync(batch.ToArray()).WaitAsync(_options.ReplicaCallTimeout);
+            }
+
+            return true;
+        }
+        catch (Exception error)
+        {
+            DistCacheLog.TransferFailed(logger, NodeId, target, error);
+            return false;
+        }
+    }
+}

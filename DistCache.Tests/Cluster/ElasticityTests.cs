@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using Xunit.Abstractions;
+
+namespace DistCache.Tests.Cluster;
+
+/// <summary>Silos die, join and leave under load, and no acknowledged write is lost. Each test runs its own cluster.</summary>
+public sealed class ElasticityTests(ITestOutputHelper output)
+{
+    private static async Task AssertAllReadableAsync(ICacheGrain cache, IReadOnlyDictionary<string, Acknowledged> acknowledged, ConsistencyLevel level)
+    {
+        foreach (var (key, acked) in acknowledged)
+        {
+            var item = await cache.GetAsync(key, level);
+            Assert.True(item is not null, $"acknowledged key {key} was lost");
+            Assert.Equal(acked.Value, item.Value);
+        }
+    }
+
+    [Fact]
+    public async Task KillingASiloDuringQuorumWritesLosesNoAcknowledgedWrite()
+    {
+        var cluster = await ElasticCluster.StartAsync(silos: 4);
+        try
+        {
+            var coordinatorSilo = (await cluster.Coordinator.GetStatsAsync()).CoordinatorSilo;
+            var victim = cluster.Cluster.Silos.First(s => s.SiloAddress.ToParsableString() != coordinatorSilo);
+            TimeSpan killedAt;
+            await using (var writes = new Workload(cluster.Cache, ConsistencyLevel.Quorum, workers: 8, "quorum"))
+            {
+                await writes.AcknowledgeMoreAsync(500);
+                killedAt = writes.Elapsed;
+                await cluster.Cluster.KillSiloAsync(victim);
+                await writes.AcknowledgeMoreAsync(500);
+                output.WriteLine($"writes unavailable after the kill: {writes.LongestOutageAfter(killedAt).TotalMilliseconds:0} ms; failed writes: {writes.Failures}");
+                await writes.DisposeAsync();
+
+                await cluster.WaitForTopologyAsync(nodes => nodes.Count(n => n.Status != NodeStatus.Failed) == 3);
+                var watch = Stopwatch.StartNew();
+                await cluster.WaitForReplicasAsync(writes.Acknowledged, "every key to be back to 3 replicas");
+                output.WriteLine($"re-replication of {writes.Acknowledged.Count} keys to 3 replicas done {watch.ElapsedMilliseconds} ms after the ring changed");
+
+                await AssertAllReadableAsync(cluster.Cache, writes.Acknowledged, ConsistencyLevel.Quorum);
+            }
+        }
+        finally
+        {
+            await cluster.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task AddingASiloKeepsEveryKeyReadableAndMovesAboutOneNth()
+    {
+        var cluster = await ElasticCluster.StartAsync(silos: 3);
+        try
+        {
+            Dictionary<string, Acknowledged> keys;
+            await using (var writes = new Workload(cluster.Cache, ConsistencyLevel.Quorum, workers: 8, "join"))
+            {
+                await writes.AcknowledgeMoreAsync(2_000);
+                await writes.DisposeAsync();
+                keys = writes.Acknowledged.ToDictionary();
+            }
+
+            var joined = await cluster.Cluster.StartAdditionalSiloAsync();
+            var newNode = DistCache.NodeIds.Create(joined.SiloAddress, 0);
+
+            // Read everything while the new node fills up: no key may go missing mid-move.
+            var moved = false;
+            while (!moved)
+            {
+                await AssertAllReadableAsync(cluster.Cache, keys, ConsistencyLevel.Eventual);
+                var counters = await Task.WhenAll((await cluster.NodeIdsAsync()).Select(id => cluster.Node(id).GetCountersAsync()));
+                moved = counters.Sum(c => c.Dropped) > 0 && (await cluster.Node(newNode).GetCountersAsync()).Items > 0;
+            }
+
+            await cluster.WaitForReplicasAsync(keys, "the new node to hold every key it owns");
+            await AssertAllReadableAsync(cluster.Cache, keys, ConsistencyLevel.Quorum);
+            var after = await Task.WhenAll((await cluster.NodeIdsAsync()).Select(id => cluster.Node(id).GetCountersAsync()));
+            var copies = keys.Count * 3.0;
+            var movedFraction = after.Sum(c => c.Dropped) / copies;
+            output.WriteLine($"join: {after.Sum(c => c.Dropped)} of {copies} replica copies moved ({movedFraction:P1}); the new node holds {(await cluster.Node(newNode).GetCountersAsync()).Items} keys");
+            Assert.InRange(movedFraction, 0.18, 0.32);
+        }
+        finally
+        {
+            await cluster.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task StoppingASiloGracefullyUnderEventualWritesLosesNothing()
+    {
+        // One replica per key: every key on the leaving silo survives only if it is handed off.
+        var cluster = await ElasticCluster.StartAsync(silos: 4, replicationFactor: 1);
+        try
+        {
+            var coordinatorSilo = (await cluster.Coordinator.GetStatsAsync()).CoordinatorSilo;
+            var leaving = cluster.Cluster.Silos.First(s => s.SiloAddress.ToParsableString() != coordinatorSilo);
+            var leavingNode = DistCache.NodeIds.Create(leaving.SiloAddress, 0);
+            await using (var writes = new Workload(cluster.Cache, ConsistencyLevel.Eventual, workers: 8, "leave"))
+            {
+                await writes.AcknowledgeMoreAsync(1_000);
+                var held = (await cluster.Node(leavingNode).GetCountersAsync()).Items;
+                await cluster.Cluster.StopSiloAsync(leaving);
+                await writes.AcknowledgeMoreAsync(500);
+                await writes.DisposeAsync();
+                output.WriteLine($"the leaving node held {held} keys; failed writes during the leave: {writes.Failures}");
+                Assert.True(held > 0);
+
+                await cluster.WaitForTopologyAsync(nodes => nodes.Count == 3);
+                await AssertAllReadableAsync(cluster.Cache, writes.Acknowledged, ConsistencyLevel.Eventual);
+            }
+        }
+        finally
+        {
+            await cluster.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task TheDataPathKeepsServingWhenTheCoordinatorsSiloDies()
+    {
+        var cluster = await ElasticCluster.StartAsync(silos: 4);
+        try
+        {
+            Dictionary<string, Acknowledged> keys;
+            await using (var writes = new Workload(cluster.Cache, ConsistencyLevel.Quorum, workers: 8, "coordinator"))
+            {
+                await writes.AcknowledgeMoreAsync(500);
+                await writes.DisposeAsync();
+                keys = writes.Acknowledged.ToDictionary();
+            }
+
+            var before = await cluster.Coordinator.GetStatsAsync();
+            var host = cluster.Cluster.Silos.Single(s => s.SiloAddress.ToParsableString() == before.CoordinatorSilo);
+            await cluster.Cluster.KillSiloAsync(host);
+
+            // Straight away, before any new coordinator exists: reads and writes go on from the cached topology.
+            await AssertAllReadableAsync(cluster.Cache, keys, ConsistencyLevel.Eventual);
+            await cluster.Cache.SetAsync(TestKey.New(), [1], null, ConsistencyLevel.Quorum);
+
+            var after = await Eventually.MatchesAsync(
+                cluster.Coordinator.GetNodesAsync,
+                nodes => nodes.Count(n => n.Status == NodeStatus.Active) == 3,
+                "a new coordinator to rebuild its registry from the surviving silos");
+            Assert.DoesNotContain(after, n => n.Silo == before.CoordinatorSilo && n.Status != NodeStatus.Failed);
+            Assert.NotEqual(before.CoordinatorSilo, (await cluster.Coordinator.GetStatsAsync()).CoordinatorSilo);
+
+            await cluster.WaitForReplicasAsync(keys, "every key to be back to 3 replicas");
+            await AssertAllReadableAsync(cluster.Cache, keys, ConsistencyLevel.Quorum);
+        }
+        finally
+        {
+            await cluster.DisposeAsync();
+        }
+    }
+}

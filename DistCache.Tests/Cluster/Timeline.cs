@@ -1,0 +1,35 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace DistCache.Tests.Cluster;
+
+/// <summary>When operations succeeded and failed, to measure how long a service was unavailable.</summary>
+public sealed class Timeline
+{
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly ConcurrentBag<TimeSpan> _failures = [];
+    private readonly ConcurrentBag<TimeSpan> _successes = [];
+
+    public TimeSpan Now => _clock.Elapsed;
+
+    public int Failures => _failures.Count;
+
+    public int Successes => _successes.Count;
+
+    public void Succeeded() => _successes.Add(_clock.Elapsed);
+
+    public void Failed() => _failures.Add(_clock.Elapsed);
+
+    /// <summary>From the first failure after <paramref name="from"/> to the next success: how long operations were unavailable.</summary>
+    public TimeSpan LongestOutageAfter(TimeSpan from)
+    {
+        var firstFailure = _failures.Where(f => f >= from).DefaultIfEmpty(TimeSpan.MaxValue).Min();
+        if (firstFailure == TimeSpan.MaxValue)
+        {
+            return TimeSpan.Zero;
+        }
+
+        var recovered = _successes.Where(s => s > firstFailure).DefaultIfEmpty(_clock.Elapsed).Min();
+        return recovered - firstFailure;
+    }
+}

@@ -1,0 +1,67 @@
+using System.Collections.Concurrent;
+using System.Text;
+
+namespace DistCache.Tests.Cluster;
+
+/// <summary>
+/// Concurrent writers that record every acknowledged write (and when operations failed), so a test
+/// can check afterwards that nothing acknowledged was lost.
+/// </summary>
+public sealed class Workload : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task[] _workers;
+    private int _acknowledged;
+
+    public Workload(ICacheGrain cache, ConsistencyLevel level, int workers, string prefix)
+    {
+        _workers = Enumerable.Range(0, workers).Select(w => Task.Run(async () =>
+        {
+            // Bounded: every worker stops after 100k writes even if the test forgets to stop it.
+            for (var i = 0; i < 100_000 && !_stop.IsCancellationRequested; i++)
+            {
+                var key = $"{prefix}:{w}:{i}";
+                var value = Encoding.UTF8.GetBytes($"value {w}/{i}");
+                try
+                {
+                    var version = await cache.SetAsync(key, value, null, level);
+                    Acknowledged[key] = new Acknowledged(value, version);
+                    Interlocked.Increment(ref _acknowledged);
+                    Timeline.Succeeded();
+                }
+                catch (Exception)
+                {
+                    Timeline.Failed();
+                }
+            }
+        })).ToArray();
+    }
+
+    public ConcurrentDictionary<string, Acknowledged> Acknowledged { get; } = new();
+
+    public Timeline Timeline { get; } = new();
+
+    public int Failures => Timeline.Failures;
+
+    public TimeSpan Elapsed => Timeline.Now;
+
+    /// <summary>Waits until <paramref name="more"/> further writes were acknowledged.</summary>
+    public Task AcknowledgeMoreAsync(int more)
+    {
+        var target = Volatile.Read(ref _acknowledged) + more;
+        return Eventually.TrueAsync(() => Task.FromResult(Volatile.Read(ref _acknowledged) >= target), $"{more} more acknowledged writes", TimeSpan.FromSeconds(60));
+    }
+
+    public TimeSpan LongestOutageAfter(TimeSpan from) => Timeline.LongestOutageAfter(from);
+
+    /// <summary>Stops the writers and waits for them; safe to call more than once.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (!_stop.IsCancellationRequested)
+        {
+            await _stop.CancelAsync();
+        }
+
+        await Task.WhenAll(_workers);
+    }
+}

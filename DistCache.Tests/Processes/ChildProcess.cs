@@ -1,0 +1,88 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace DistCache.Tests.Processes;
+
+/// <summary>A program started by a test, its output kept for diagnosis, killed with the test.</summary>
+public sealed class ChildProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _lines = new();
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public ChildProcess(string name, string fileName, IEnumerable<string> arguments, string readyLine, string? workingDirectory = null)
+    {
+        Name = name;
+        var start = new ProcessStartInfo(fileName)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        _process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        void Collect(object? sender, DataReceivedEventArgs e)
+        {
+            if (e.Data is null)
+            {
+                return;
+            }
+
+            _lines.Enqueue(e.Data);
+            while (_lines.Count > 200 && _lines.TryDequeue(out _))
+            {
+            }
+
+            if (e.Data.Contains(readyLine, StringComparison.Ordinal))
+            {
+                _ready.TrySetResult();
+            }
+        }
+
+        _process.OutputDataReceived += Collect;
+        _process.ErrorDataReceived += Collect;
+        _process.Exited += (_, _) => _ready.TrySetException(new InvalidOperationException($"{Name} exited before it was ready:\n{Output}"));
+        _process.Start();
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public string Name { get; }
+
+    public string Output => string.Join('\n', _lines);
+
+    public bool HasExited => _process.HasExited;
+
+    public async Task WaitReadyAsync(TimeSpan timeout)
+    {
+        try
+        {
+            await _ready.Task.WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"{Name} was not ready after {timeout.TotalSeconds:0} s:\n{Output}");
+        }
+    }
+
+    /// <summary>kill -9: no shutdown hooks run.</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+    }
+
+    public void Dispose()
+    {
+        Kill();
+        _process.Dispose();
+    }
+}

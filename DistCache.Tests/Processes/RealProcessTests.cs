@@ -1,0 +1,146 @@
+using DistCache.Tests.Cluster;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
+using Xunit.Abstractions;
+
+namespace DistCache.Tests.Processes;
+
+/// <summary>
+/// Silos as real processes with Redis membership, and a real crash: kill -9, no shutdown hook, no
+/// goodbye. Only here does failure detection run as in production.
+/// </summary>
+public sealed class RealProcessTests(ITestOutputHelper output)
+{
+    private const int Silos = 3;
+    private const int NodesPerSilo = 2;
+
+    [SkippableFact]
+    public async Task KillingASiloProcessLosesNoAcknowledgedQuorumWriteAndReadsResume()
+    {
+        var (redisServer, redis) = await LocalRedis.StartAsync();
+        using var redisProcess = redisServer;
+        var clusterId = $"test-{Guid.NewGuid():N}";
+        var silos = new List<ChildProcess>();
+        try
+        {
+            for (var i = 0; i < Silos; i++)
+            {
+                silos.Add(SiloProcess.Start(i, redis, clusterId, FreePort.Next(), FreePort.Next(), NodesPerSilo));
+            }
+
+            await Task.WhenAll(silos.Select(s => s.WaitReadyAsync(TimeSpan.FromMinutes(2))));
+            using var client = await ConnectAsync(redis, clusterId);
+            var grains = client.Services.GetRequiredService<IClusterClient>();
+            var cache = grains.GetGrain<ICacheGrain>(0);
+            var coordinator = grains.GetGrain<ICoordinatorGrain>(ICoordinatorGrain.SingletonKey);
+            await Eventually.MatchesAsync(coordinator.GetNodesAsync, n => n.Count(x => x.Status != NodeStatus.Failed) == Silos * NodesPerSilo,
+                "every silo's nodes to register", TimeSpan.FromSeconds(60));
+
+            var victim = silos[^1];
+            var victimSilo = (await coordinator.GetNodesAsync()).Select(n => n.Silo).Distinct().Order().Last();
+            await using var writes = new Workload(cache, ConsistencyLevel.Quorum, workers: 8, "crash");
+            await writes.AcknowledgeMoreAsync(1_000);
+            var sample = writes.Acknowledged.Keys.Take(500).ToArray();
+            var reads = new Timeline();
+            using var stopReading = new CancellationTokenSource();
+            var reader = ReadContinuouslyAsync(cache, sample, reads, stopReading.Token);
+
+            var killedAt = writes.Elapsed;
+            var readsKilledAt = reads.Now;
+            KillSiloHosting(silos, victimSilo, victim);
+            await Eventually.MatchesAsync(
+                coordinator.GetNodesAsync,
+                nodes => nodes.Where(n => n.Silo == victimSilo).All(n => n.Status == NodeStatus.Failed),
+                "the coordinator to mark the killed silo's nodes Failed", TimeSpan.FromSeconds(60));
+            var detectedAfter = writes.Elapsed - killedAt;
+
+            await writes.AcknowledgeMoreAsync(1_000);
+            await writes.DisposeAsync();
+            await stopReading.CancelAsync();
+            await reader;
+
+            var rereplicationStart = writes.Elapsed;
+            await ReplicaCheck.WaitForAllAsync(grains, writes.Acknowledged, 3, "every key to be back to 3 replicas", TimeSpan.FromSeconds(90));
+            output.WriteLine($"killed silo {victimSilo}: its nodes Failed after {detectedAfter.TotalMilliseconds:0} ms; " +
+                             $"reads unavailable for {reads.LongestOutageAfter(readsKilledAt).TotalMilliseconds:0} ms ({reads.Failures} failed of {reads.Failures + reads.Successes}); " +
+                             $"writes unavailable for {writes.LongestOutageAfter(killedAt).TotalMilliseconds:0} ms ({writes.Failures} failed); " +
+                             $"{writes.Acknowledged.Count} keys back to 3 replicas {(writes.Elapsed - rereplicationStart).TotalMilliseconds:0} ms after the writes stopped");
+
+            foreach (var (key, acked) in writes.Acknowledged)
+            {
+                var item = await cache.GetAsync(key, ConsistencyLevel.Quorum);
+                Assert.True(item is not null, $"acknowledged key {key} was lost");
+                Assert.Equal(acked.Value, item.Value);
+            }
+
+            // The coordinator (perhaps a new one, if it lived on the killed silo) lists exactly the survivors.
+            var nodes = await Eventually.MatchesAsync(coordinator.GetNodesAsync, n => n.Count(x => x.Status != NodeStatus.Failed) == (Silos - 1) * NodesPerSilo,
+                "the surviving nodes to be listed");
+            Assert.DoesNotContain(nodes, n => n.Silo == victimSilo && n.Status != NodeStatus.Failed);
+        }
+        catch (Exception) when (Dump(silos))
+        {
+            throw;
+        }
+        finally
+        {
+            foreach (var silo in silos)
+            {
+                silo.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Kills the process that hosts <paramref name="silo"/>; the processes started in order of their silo addresses' ports is not known, so match by output.</summary>
+    private static void KillSiloHosting(List<ChildProcess> silos, string silo, ChildProcess fallback)
+    {
+        var port = silo[(silo.IndexOf(':') + 1)..silo.IndexOf('@')];
+        (silos.FirstOrDefault(s => s.Output.Contains($":{port} (", StringComparison.Ordinal)) ?? fallback).Kill();
+    }
+
+    private static async Task ReadContinuouslyAsync(ICacheGrain cache, string[] keys, Timeline timeline, CancellationToken stop)
+    {
+        // Bounded: at most 200k reads even if the test forgets to stop it.
+        for (var i = 0; i < 200_000 && !stop.IsCancellationRequested; i++)
+        {
+            try
+            {
+                if (await cache.GetAsync(keys[i % keys.Length], ConsistencyLevel.Eventual) is null)
+                {
+                    throw new InvalidOperationException($"acknowledged key {keys[i % keys.Length]} read as missing");
+                }
+
+                timeline.Succeeded();
+            }
+            catch (Exception) when (!stop.IsCancellationRequested)
+            {
+                timeline.Failed();
+            }
+        }
+    }
+
+    private static async Task<IHost> ConnectAsync(string redis, string clusterId)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.UseOrleansClient(client => client
+            .UseRedisClustering(redis)
+            .Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (clusterId, "distcache"))
+
+            // A call in flight to a crashed gateway otherwise waits 30 s.
+            .Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(5)));
+        var host = builder.Build();
+        await host.StartAsync();
+        return host;
+    }
+
+    private bool Dump(IEnumerable<ChildProcess> silos)
+    {
+        foreach (var silo in silos)
+        {
+            output.WriteLine($"--- {silo.Name} (exited: {silo.HasExited}) ---\n{silo.Output}");
+        }
+
+        return false;
+    }
+}
