@@ -21,7 +21,7 @@ internal static partial class DistCacheLog
     [LoggerMessage(5, LogLevel.Debug, "Read from replica {NodeId} failed ({Error}); failing over")]
     public static partial void ReplicaReadFailed(ILogger logger, string nodeId, string error);
 
-    [LoggerMessage(6, LogLevel.Warning, "Write to replica {NodeId} failed: {Error}")]
+    [LoggerMessage(6, LogLevel.Debug, "Write to replica {NodeId} failed: {Error}")]
     public static partial void ReplicaWriteFailed(ILogger logger, string nodeId, string error);
 
     [LoggerMessage(7, LogLevel.Warning, "Node {NodeId} simulated outage: {InOutage}")]

@@ -26,7 +26,8 @@ internal sealed class TopologyView
         Ring = new HashRing(
             snapshot.Nodes.Where(n => n.Status != NodeStatus.Failed).Select(n => new RingNode(n.NodeId, n.Silo)),
             virtualNodes);
-        _targets = Ring.Nodes.Select(n => new NodeTarget(n.NodeId, grains.GetGrain<INodeGrain>(n.NodeId))).ToArray();
+        var silos = Ring.Nodes.Select(n => n.Silo).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        _targets = Ring.Nodes.Select(n => new NodeTarget(n.NodeId, grains.GetGrain<INodeGrain>(n.NodeId), silos.IndexOf(n.Silo))).ToArray();
         _byId = _targets.ToDictionary(t => t.NodeId, StringComparer.Ordinal);
         _handoffWindow = handoffWindow;
         if (previous is not null && SameMembers(previous.Ring, Ring))

@@ -20,7 +20,14 @@ internal static class Quorum
     /// When too many fail, it completes once every call has finished (each has its own deadline), so
     /// the outcome counts every replica that did acknowledge. Never throws: the outcome says what happened.
     /// </summary>
-    public static Task<QuorumOutcome<T>> WhenAsync<T>(IReadOnlyList<Task<T>> calls, int required)
+    /// <param name="calls">One call per replica.</param>
+    /// <param name="required">How many must succeed.</param>
+    /// <param name="silos">
+    /// Optional, the silo (any stable number) of each call's replica. When given, the successes must also
+    /// span min(<paramref name="required"/>, distinct silos) silos: a majority acknowledged by one silo
+    /// would die with that silo.
+    /// </param>
+    public static Task<QuorumOutcome<T>> WhenAsync<T>(IReadOnlyList<Task<T>> calls, int required, IReadOnlyList<int>? silos = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(required);
         if (required > calls.Count)
@@ -28,16 +35,18 @@ internal static class Quorum
             throw new ArgumentOutOfRangeException(nameof(required), required, $"Cannot require {required} of {calls.Count} calls.");
         }
 
-        var waiter = new Waiter<T>(calls.Count, required);
+        var requiredSilos = silos is null ? 0 : Math.Min(required, silos.Distinct().Count());
+        var waiter = new Waiter<T>(calls.Count, required, requiredSilos);
         if (required == 0)
         {
             waiter.Decide(reached: true);
         }
 
-        foreach (var call in calls)
+        for (var i = 0; i < calls.Count; i++)
         {
-            call.ContinueWith(
-                static (task, state) => ((Waiter<T>)state!).OnCompleted(task),
+            var silo = silos?[i] ?? 0;
+            calls[i].ContinueWith(
+                (task, state) => ((Waiter<T>)state!).OnCompleted(task, silo),
                 waiter,
                 CancellationToken.None,
                 TaskContinuationOptions.ExecuteSynchronously,
@@ -47,15 +56,19 @@ internal static class Quorum
         return waiter.Task;
     }
 
-    private sealed class Waiter<T>(int total, int required)
+    /// <summary>How many distinct silos a quorum of <paramref name="required"/> must span among replicas on <paramref name="silos"/>.</summary>
+    public static int RequiredSilos(int required, IEnumerable<string> silos) => Math.Min(required, silos.Distinct(StringComparer.Ordinal).Count());
+
+    private sealed class Waiter<T>(int total, int required, int requiredSilos)
         : TaskCompletionSource<QuorumOutcome<T>>(TaskCreationOptions.RunContinuationsAsynchronously)
     {
         private readonly List<T> _results = new(total);
+        private readonly HashSet<int> _silos = [];
         private int _failures;
         private Exception? _firstError;
         private bool _decided;
 
-        public void OnCompleted(Task<T> call)
+        public void OnCompleted(Task<T> call, int silo)
         {
             // Read the exception even when the outcome is decided, so a straggler's failure is observed.
             var error = call.IsCompletedSuccessfully ? null : call.Exception?.InnerException ?? new TaskCanceledException(call);
@@ -69,6 +82,7 @@ internal static class Quorum
                 if (error is null)
                 {
                     _results.Add(call.Result);
+                    _silos.Add(silo);
                 }
                 else
                 {
@@ -76,7 +90,7 @@ internal static class Quorum
                     _firstError ??= error;
                 }
 
-                if (_results.Count >= required)
+                if (_results.Count >= required && _silos.Count >= requiredSilos)
                 {
                     Decide(reached: true);
                 }

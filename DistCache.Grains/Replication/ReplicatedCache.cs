@@ -132,9 +132,17 @@ internal sealed class ReplicatedCache(
         }
 
         var newest = Newest(outcome.Results);
-        if (newest.Version.IsNone && view.InHandoff && await ReadPreviousOwnersAsync(key, view) is { } moved)
+        if (newest.Version.IsNone && view.InHandoff)
         {
-            return moved;
+            // The first answers may all come from owners the key has not reached yet: a miss is final
+            // only once every owner, and every previous owner, has answered.
+            var all = await Task.WhenAll(calls.Select(c => c.ContinueWith(
+                static t => t.IsCompletedSuccessfully ? t.Result : NodeReadResult.Missing, TaskScheduler.Default)));
+            newest = Newest(all);
+            if (newest.Version.IsNone && await ReadPreviousOwnersAsync(key, view) is { } moved)
+            {
+                return moved;
+            }
         }
 
         return Observe(newest);
@@ -221,12 +229,14 @@ internal sealed class ReplicatedCache(
         }
         else
         {
+            // Acks must span silos too: a majority on one silo would not survive that silo.
             var required = Quorum.Required(level, replicas.Length);
-            outcome = await Quorum.WhenAsync(calls, required);
+            var silos = Array.ConvertAll(replicas, r => r.Silo);
+            outcome = await Quorum.WhenAsync(calls, required, silos);
             if (!outcome.Reached)
             {
                 metrics.Failure();
-                throw Failed(operation, level, required, replicas.Length, outcome);
+                throw Failed(operation, level, required, replicas.Length, outcome, Math.Min(required, silos.Distinct().Count()));
             }
         }
 
@@ -262,8 +272,11 @@ internal sealed class ReplicatedCache(
         return result;
     }
 
-    private static DistCacheException Failed<T>(string operation, ConsistencyLevel level, int required, int replicas, QuorumOutcome<T> outcome) =>
+    private static DistCacheException Failed<T>(string operation, ConsistencyLevel level, int required, int replicas, QuorumOutcome<T> outcome, int requiredSilos = 0) =>
         outcome.Results.Count == 0
             ? new AllReplicasFailedException($"{level} {operation}", replicas, outcome.FirstError)
-            : new QuorumNotReachedException(operation, level, required, outcome.Results.Count, replicas, outcome.FirstError);
+            : outcome.Results.Count >= required
+                ? new QuorumNotReachedException(
+                    $"{level} {operation} got {outcome.Results.Count} of {replicas} replica acks, but all on fewer than the {requiredSilos} silos it must span to survive the loss of a silo.")
+                : new QuorumNotReachedException(operation, level, required, outcome.Results.Count, replicas, outcome.FirstError);
 }

@@ -52,4 +52,31 @@ internal static class TransferPlanner
 
         return plan;
     }
+
+    /// <summary>
+    /// Decides, when a delayed drop comes due, what to do with entries this node copied away under
+    /// <paramref name="copiedUnder"/>: the ring may have changed since. An entry this node owns again is
+    /// kept; one whose owners are still those it was copied to may be dropped; one whose owners changed
+    /// must first be copied to its current owners.
+    /// </summary>
+    public static (List<TransferEntry> Drop, List<TransferEntry> Recopy) Settle(
+        IEnumerable<TransferEntry> moved, string self, HashRing copiedUnder, HashRing current, int replicationFactor)
+    {
+        var drop = new List<TransferEntry>();
+        var recopy = new List<TransferEntry>();
+        foreach (var entry in moved)
+        {
+            var owners = current.GetReplicas(entry.Key, replicationFactor);
+            if (owners.Any(o => o.NodeId == self))
+            {
+                continue;
+            }
+
+            var copiedTo = copiedUnder.GetReplicas(entry.Key, replicationFactor);
+            var unchanged = owners.Count == copiedTo.Count && owners.All(o => copiedTo.Any(c => c.NodeId == o.NodeId));
+            (unchanged ? drop : recopy).Add(entry);
+        }
+
+        return (drop, recopy);
+    }
 }

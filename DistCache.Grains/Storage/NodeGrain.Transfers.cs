@@ -15,7 +15,7 @@ internal sealed partial class NodeGrain
     private const int BatchEntries = 256;
     private const long BatchBytes = 4L << 20;
 
-    private readonly List<(long CopiedAt, List<TransferEntry> Entries)> _moved = [];
+    private readonly List<(long CopiedAt, HashRing CopiedUnder, List<TransferEntry> Entries)> _moved = [];
     private TopologyView? _placedUnder;
     private bool _transferring;
     private long _exported, _dropped;
@@ -60,12 +60,6 @@ internal sealed partial class NodeGrain
                 return;
             }
 
-            // Every silo polls on the same interval: after two of them nearly all route with this ring.
-            if (current.RingAge < 2 * _options.TopologyRefreshInterval)
-            {
-                return;
-            }
-
             var (complete, copied) = await TransferAsync(_store.Export(), _placedUnder.Ring, current.Ring, dropNow: false);
             if (complete)
             {
@@ -107,7 +101,7 @@ internal sealed partial class NodeGrain
             {
                 // Keep serving what moved for a while: a silo that has not seen the new ring yet may still
                 // read from here. DropMovedAsync forgets it later, copying again what was written meanwhile.
-                _moved.Add((Stopwatch.GetTimestamp(), plan.Drops));
+                _moved.Add((Stopwatch.GetTimestamp(), after, plan.Drops));
             }
         }
 
@@ -138,13 +132,17 @@ internal sealed partial class NodeGrain
         var delay = 10 * _options.TopologyRefreshInterval;
         while (_moved.Count > 0 && Stopwatch.GetElapsedTime(_moved[0].CopiedAt) >= delay && topology.Current is { } current)
         {
-            var (_, entries) = _moved[0];
+            var (_, copiedUnder, entries) = _moved[0];
             _moved.RemoveAt(0);
-            var changed = DropOrRecopy(entries);
-            if (changed.Count > 0)
+
+            // The ring may have moved on since the copy: this node may own some keys again, and
+            // others may have new owners that never got them.
+            var (drop, recopy) = TransferPlanner.Settle(entries, NodeId, copiedUnder, current.Ring, _options.ReplicationFactor);
+            recopy.AddRange(DropOrRecopy(drop));
+            if (recopy.Count > 0)
             {
-                // Written here after the copy, by a silo still on the old ring: copy the newer versions too.
-                await TransferAsync(changed, current.Ring, current.Ring, dropNow: false);
+                var latest = recopy.Select(e => _store.Export(e.Key)).OfType<TransferEntry>().ToList();
+                await TransferAsync(latest, current.Ring, current.Ring, dropNow: false);
             }
         }
     }

@@ -20,6 +20,11 @@ public sealed class Timeline
 
     public void Failed() => _failures.Add(_clock.Elapsed);
 
+    /// <summary>Keys a reader found missing although they were acknowledged: data loss, never just unavailability.</summary>
+    public ConcurrentBag<string> MissingKeys { get; } = [];
+
+    public void Missing(string key) => MissingKeys.Add(key);
+
     /// <summary>From the first failure after <paramref name="from"/> to the next success: how long operations were unavailable.</summary>
     public TimeSpan LongestOutageAfter(TimeSpan from)
     {

@@ -34,7 +34,7 @@ public sealed class ChildProcess : IDisposable
             }
 
             _lines.Enqueue(e.Data);
-            while (_lines.Count > 200 && _lines.TryDequeue(out _))
+            while (_lines.Count > 5_000 && _lines.TryDequeue(out _))
             {
             }
 

@@ -63,6 +63,37 @@ public sealed class QuorumTests
     }
 
     [Fact]
+    public async Task AQuorumOnOneSiloWaitsForAnAckFromAnotherSilo()
+    {
+        var calls = Enumerable.Range(0, 3).Select(_ => new TaskCompletionSource<int>()).ToArray();
+        var outcome = Quorum.WhenAsync(calls.Select(c => c.Task).ToArray(), 2, silos: [0, 1, 0]);
+
+        calls[0].SetResult(1);
+        calls[2].SetResult(3);
+        Assert.False(outcome.IsCompleted); // two acks, both on silo 0
+        calls[1].SetResult(2);
+
+        var result = await outcome;
+        Assert.True(result.Reached);
+        Assert.Equal(3, result.Results.Count);
+    }
+
+    [Fact]
+    public async Task AQuorumWhoseOtherSiloFailsIsNotReached()
+    {
+        var result = await Quorum.WhenAsync([Task.FromResult(1), Task.FromException<int>(new TimeoutException()), Task.FromResult(3)], 2, silos: [0, 1, 0]);
+        Assert.False(result.Reached);
+        Assert.Equal(2, result.Results.Count);
+    }
+
+    [Fact]
+    public async Task ReplicasOnOneSiloNeedOnlyTheCount()
+    {
+        var result = await Quorum.WhenAsync([Task.FromResult(1), Task.FromException<int>(new TimeoutException()), Task.FromResult(3)], 2, silos: [0, 0, 0]);
+        Assert.True(result.Reached);
+    }
+
+    [Fact]
     public void RequiringMoreThanTheCallsIsRejected() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => { _ = Quorum.WhenAsync([Task.FromResult(1)], 2); });
 }

@@ -108,6 +108,32 @@ public sealed class TransferPlannerTests
     }
 
     [Fact]
+    public void ADelayedDropKeepsWhatTheNodeOwnsAgainAndRecopiesWhatMovedOn()
+    {
+        var four = Ring(Four);
+        var five = Ring(Four.Append(new RingNode("node-4", "silo-4")));
+        var displaced = Holdings(four)["node-0"].Where(e => five.GetReplicas(e.Key, Rf).All(o => o.NodeId != "node-0")).ToArray();
+        Assert.NotEmpty(displaced);
+
+        // Nothing changed since the copy: everything may go.
+        var (drop, recopy) = TransferPlanner.Settle(displaced, "node-0", five, five, Rf);
+        Assert.Equal(displaced, drop);
+        Assert.Empty(recopy);
+
+        // node-4 died before the drop came due: node-0 owns those keys again and must keep them.
+        (drop, recopy) = TransferPlanner.Settle(displaced, "node-0", five, four, Rf);
+        Assert.Empty(drop);
+        Assert.Empty(recopy);
+
+        // node-3 died instead: keys whose owners now include someone who never got a copy go there first.
+        var withoutThree = Ring(Four.Take(3).Append(new RingNode("node-4", "silo-4")));
+        (drop, recopy) = TransferPlanner.Settle(displaced, "node-0", five, withoutThree, Rf);
+        Assert.All(recopy, e => Assert.Contains(five.GetReplicas(e.Key, Rf), o => o.NodeId == "node-3"));
+        Assert.All(drop, e => Assert.DoesNotContain(withoutThree.GetReplicas(e.Key, Rf), o => o.NodeId == "node-0"));
+        Assert.Equal(displaced.Length, drop.Count + recopy.Count + displaced.Count(e => withoutThree.GetReplicas(e.Key, Rf).Any(o => o.NodeId == "node-0")));
+    }
+
+    [Fact]
     public void NothingMovesWhenTheRingIsUnchanged()
     {
         var ring = Ring(Four);
