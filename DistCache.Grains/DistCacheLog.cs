@@ -56,4 +56,13 @@ internal static partial class DistCacheLog
 
     [LoggerMessage(17, LogLevel.Information, "Silo {Silo} left the cache: its nodes handed off {Count} entries")]
     public static partial void SiloLeft(ILogger logger, string silo, int count);
+
+    [LoggerMessage(18, LogLevel.Warning, "Node {NodeId} deactivated holding {Items} entries: {Reason}")]
+    public static partial void NodeDeactivated(ILogger logger, string nodeId, long items, string reason);
+
+    [LoggerMessage(19, LogLevel.Information, "Node {NodeId} activated")]
+    public static partial void NodeActivated(ILogger logger, string nodeId);
+
+    [LoggerMessage(20, LogLevel.Error, "Node {NodeId} was activated again after losing its store; it refuses all traffic and has left the ring")]
+    public static partial void NodeLostData(ILogger logger, string nodeId);
 }

@@ -18,7 +18,7 @@ internal sealed class CoordinatorGrain(
 {
     private readonly DistCacheOptions _options = options.Value;
     private readonly NodeRegistry _registry = new(new HealthPolicy(options.Value), time);
-    private readonly Dictionary<string, DataPathCounters> _dataPaths = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SiloReport> _silos = new(StringComparer.Ordinal);
     private readonly Stopwatch _age = Stopwatch.StartNew();
 
     /// <summary>
@@ -84,7 +84,7 @@ internal sealed class CoordinatorGrain(
             }
         }
 
-        _dataPaths[report.Silo] = report.Counters;
+        _silos[report.Silo] = report;
         return Task.CompletedTask;
     }
 
@@ -109,7 +109,13 @@ internal sealed class CoordinatorGrain(
         Evaluate();
         var version = _registry.Version;
         var records = _registry.Records;
-        var dataPaths = _dataPaths.Values.ToArray();
+        var dataPaths = _silos.Values.Select(r => r.Counters).ToArray();
+        var topology = _registry.GetTopology();
+        var liveSilos = topology.Nodes.Where(n => n.Status != NodeStatus.Failed).Select(n => n.Silo).ToHashSet(StringComparer.Ordinal);
+        var behind = _silos.Values
+            .Where(r => liveSilos.Contains(r.Silo) && (r.TopologyEpoch != topology.Epoch || r.TopologyVersion != topology.Version))
+            .Select(r => r.Silo)
+            .ToArray();
         var fresh = await Task.WhenAll(records.Select(FreshCountersAsync));
         var nodes = records.Select((record, i) => new NodeStats
         {
@@ -124,6 +130,7 @@ internal sealed class CoordinatorGrain(
         {
             TopologyVersion = version,
             CoordinatorSilo = silo.SiloAddress.ToParsableString(),
+            SilosOnOlderTopology = behind,
             Nodes = nodes,
             Operations = new DataPathCounters
             {

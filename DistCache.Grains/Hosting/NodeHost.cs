@@ -49,8 +49,8 @@ internal sealed class NodeHost(
         {
             try
             {
-                await topology.RefreshAsync();
-                await Coordinator.ReportSiloAsync(new SiloReport(siloName, _nodes, metrics.Snapshot()));
+                var view = await topology.RefreshAsync();
+                await Coordinator.ReportSiloAsync(new SiloReport(siloName, _nodes, metrics.Snapshot(), view.Snapshot.Epoch, view.Version));
             }
             catch (Exception error) when (!stopping.IsCancellationRequested)
             {

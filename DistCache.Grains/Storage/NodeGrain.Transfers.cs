@@ -42,7 +42,7 @@ internal sealed partial class NodeGrain
 
     private async Task FollowTopologyAsync(CancellationToken cancellationToken)
     {
-        if (_inOutage || _leaving || _transferring || topology.Current is not { } current)
+        if (_inOutage || _leaving || _lostData || _transferring || topology.Current is not { } current)
         {
             return;
         }

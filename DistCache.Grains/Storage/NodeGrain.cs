@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
+using Orleans.GrainDirectory;
 using Orleans.Placement;
 using Orleans.Statistics;
 
@@ -15,6 +16,7 @@ namespace DistCache.Storage;
 /// (NodeGrain.Transfers.cs).
 /// </summary>
 [SiloPinnedPlacement]
+[GrainDirectory(GrainDirectoryName = DistCacheSiloBuilderExtensions.NodeDirectory)] // Survives the death of the silo holding its entry (see AddDistCache).
 [Immovable(ImmovableKind.Any)] // Its data exists only in this activation: Orleans must never migrate it.
 [KeepAlive] // Idle collection would throw the data away.
 [Reentrant] // Every data method runs start to end without awaiting, so nothing can interleave inside one; only transfers await, and they work from a snapshot.
@@ -23,6 +25,7 @@ internal sealed partial class NodeGrain(
     [FromKeyedServices(DistCacheSiloBuilderExtensions.ClockServiceKey)] TimeProvider time,
     IEnvironmentStatisticsProvider environment,
     TopologyCache topology,
+    NodeActivations activations,
     ILogger<NodeGrain> logger) : Grain, INodeGrain
 {
     private readonly DistCacheOptions _options = options.Value;
@@ -30,25 +33,43 @@ internal sealed partial class NodeGrain(
     private NodeRegistration _registration = null!;
     private bool _inOutage;
     private bool _leaving;
+    private bool _lostData;
 
     private string NodeId => _registration.NodeId;
 
     private ICoordinatorGrain Coordinator => GrainFactory.GetGrain<ICoordinatorGrain>(ICoordinatorGrain.SingletonKey);
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var nodeId = this.GetPrimaryKeyString();
         _registration = new NodeRegistration(nodeId, NodeIds.SiloOf(nodeId).ToParsableString(), _options.NodeCapacityBytes);
         _store = new BoundedStore(_options.NodeCapacityBytes, _options.TombstoneRetention, time);
         _placedUnder = topology.Current;
+        if (!activations.IsFirst(nodeId))
+        {
+            // This node already lived here and its store is gone. Leave the ring for good, so the
+            // others re-replicate its keys, rather than answer "not found" for data it once held.
+            _lostData = true;
+            DistCacheLog.NodeLostData(logger, nodeId);
+            await Coordinator.UnregisterNodeAsync(nodeId);
+            return;
+        }
+
         this.RegisterGrainTimer(SendHeartbeatAsync, new GrainTimerCreationOptions(_options.HeartbeatInterval, _options.HeartbeatInterval));
         this.RegisterGrainTimer(SweepExpired, new GrainTimerCreationOptions(_options.ExpirationSweepInterval, _options.ExpirationSweepInterval));
         this.RegisterGrainTimer(FollowTopologyAsync, new GrainTimerCreationOptions(_options.TopologyRefreshInterval, _options.TopologyRefreshInterval));
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // Losing a node activation loses its store; this must be visible, whatever the cause.
+        DistCacheLog.NodeDeactivated(logger, NodeId, _store.GetCounters().Items, reason.ToString());
         return Task.CompletedTask;
     }
 
     public async Task<NodeRegistration> StartAsync()
     {
+        EnsureInService();
         await Coordinator.RegisterNodeAsync(_registration);
         return _registration;
     }
@@ -99,6 +120,11 @@ internal sealed partial class NodeGrain(
 
     private void EnsureInService()
     {
+        if (_lostData)
+        {
+            throw new NodeUnavailableException($"Node '{NodeId}' lost its data when Orleans deactivated it, and has left the ring.");
+        }
+
         if (_inOutage)
         {
             throw new NodeUnavailableException($"Node '{NodeId}' is in a simulated outage.");
@@ -112,7 +138,7 @@ internal sealed partial class NodeGrain(
 
     private Task SendHeartbeatAsync(CancellationToken cancellationToken)
     {
-        if (_inOutage || _leaving)
+        if (_inOutage || _leaving || _lostData)
         {
             return Task.CompletedTask;
         }

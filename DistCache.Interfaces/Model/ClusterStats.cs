@@ -16,6 +16,12 @@ public sealed record ClusterStats
     /// <summary>The silo the coordinator runs on.</summary>
     [Id(3)] public string? CoordinatorSilo { get; init; }
 
+    /// <summary>
+    /// Silos hosting live nodes whose data path still routes with an older topology (by their last
+    /// report). Writes through such a silo may be placed on fewer silos than the cluster now has.
+    /// </summary>
+    [Id(4)] public IReadOnlyList<string> SilosOnOlderTopology { get; init; } = [];
+
     /// <summary>Reads that failed over to a replica.</summary>
     public long Failovers => Nodes.Sum(n => n.Failovers);
 

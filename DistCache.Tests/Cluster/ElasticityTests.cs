@@ -155,4 +155,37 @@ public sealed class ElasticityTests(ITestOutputHelper output)
             await cluster.DisposeAsync();
         }
     }
+
+    [Fact]
+    public async Task ANodeThatLostItsActivationNeverServesAndItsKeysAreReplicatedElsewhere()
+    {
+        var cluster = await ElasticCluster.StartAsync(silos: 4);
+        try
+        {
+            Dictionary<string, Acknowledged> keys;
+            await using (var writes = new Workload(cluster.Cache, ConsistencyLevel.Quorum, workers: 8, "amnesia"))
+            {
+                await writes.AcknowledgeMoreAsync(500);
+                await writes.DisposeAsync();
+                keys = writes.Acknowledged.ToDictionary();
+            }
+
+            // What Orleans does when the silo holding a node's directory entry dies: the activation goes.
+            var victim = (await cluster.NodeIdsAsync())[0];
+            Assert.True((await cluster.Node(victim).GetCountersAsync()).Items > 0);
+            await cluster.Cluster.DeactivateAsync(cluster.Node(victim));
+
+            // Its next activation has an empty store: it must refuse rather than answer "not found".
+            var error = await Assert.ThrowsAsync<NodeUnavailableException>(() => cluster.Node(victim).GetAsync(keys.Keys.First()));
+            Assert.Contains("lost its data", error.Message);
+            await cluster.WaitForTopologyAsync(nodes => nodes.All(n => n.NodeId != victim));
+
+            await cluster.WaitForReplicasAsync(keys, "the lost node's keys to be back to 3 replicas on the others");
+            await AssertAllReadableAsync(cluster.Cache, keys, ConsistencyLevel.Quorum);
+        }
+        finally
+        {
+            await cluster.DisposeAsync();
+        }
+    }
 }

@@ -70,6 +70,18 @@ public sealed class ChildProcess : IDisposable
         }
     }
 
+    /// <summary>SIGTERM, as systemd or Ctrl+C would stop it, and waits for it to exit.</summary>
+    public async Task TerminateAsync(TimeSpan timeout)
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var deadline = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(deadline.Token);
+    }
+
     /// <summary>kill -9: no shutdown hooks run.</summary>
     public void Kill()
     {

@@ -18,7 +18,7 @@ public static class SiloProcess
         }
     }
 
-    public static ChildProcess Start(int index, string redis, string clusterId, int siloPort, int gatewayPort, int nodesPerSilo)
+    public static ChildProcess Start(int index, string redis, string clusterId, int siloPort, int gatewayPort, int nodesPerSilo, params string[] extra)
     {
         string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
         return new ChildProcess(
@@ -29,6 +29,7 @@ public static class SiloProcess
                 "--Silo:Clustering", "Redis", "--Silo:Redis", redis, "--Silo:ClusterId", clusterId,
                 "--Silo:SiloPort", Text(siloPort), "--Silo:GatewayPort", Text(gatewayPort),
                 "--DistCache:NodesPerSilo", Text(nodesPerSilo),
+                .. extra,
             ],
             "DistCache silo ready",
             Path.GetDirectoryName(ProgramPath));
