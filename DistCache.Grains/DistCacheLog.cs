@@ -51,8 +51,8 @@ internal static partial class DistCacheLog
     [LoggerMessage(15, LogLevel.Warning, "Node {NodeId} could not hand entries to node {Target}; will retry")]
     public static partial void TransferFailed(ILogger logger, string nodeId, string target, Exception error);
 
-    [LoggerMessage(16, LogLevel.Information, "Node {NodeId} is leaving: handed off {Count} entries")]
-    public static partial void NodeLeft(ILogger logger, string nodeId, int count);
+    [LoggerMessage(16, LogLevel.Information, "Node {NodeId} is leaving: handed off {Count} entries; {Left} could not be handed off")]
+    public static partial void NodeLeft(ILogger logger, string nodeId, int count, int left);
 
     [LoggerMessage(17, LogLevel.Information, "Silo {Silo} left the cache: its nodes handed off {Count} entries")]
     public static partial void SiloLeft(ILogger logger, string silo, int count);

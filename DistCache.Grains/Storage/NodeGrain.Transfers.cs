@@ -34,9 +34,20 @@ internal sealed partial class NodeGrain
             _options.VirtualNodesPerNode);
         _moved.Clear();
 
-        // Leaving drops at once: this node stops serving now, so nobody can read what it keeps.
-        var (_, copied) = await TransferAsync(_store.Export(), _placedUnder?.Ring ?? after, after, dropNow: true);
-        DistCacheLog.NodeLeft(logger, NodeId, copied);
+        // Leaving drops at once: this node stops serving now, so nobody can read what it keeps. What it
+        // fails to copy dies with it, so a failed copy is retried (each try is bounded by the call deadline).
+        var copied = 0;
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var (complete, count) = await TransferAsync(_store.Export(), _placedUnder?.Ring ?? after, after, dropNow: true);
+            copied += count;
+            if (complete)
+            {
+                break;
+            }
+        }
+
+        DistCacheLog.NodeLeft(logger, NodeId, copied, _store.Export().Count);
         return copied;
     }
 
@@ -142,7 +153,11 @@ internal sealed partial class NodeGrain
             if (recopy.Count > 0)
             {
                 var latest = recopy.Select(e => _store.Export(e.Key)).OfType<TransferEntry>().ToList();
-                await TransferAsync(latest, current.Ring, current.Ring, dropNow: false);
+                if (!(await TransferAsync(latest, current.Ring, current.Ring, dropNow: false)).Complete)
+                {
+                    // Keep them and try again when the next delay runs out.
+                    _moved.Add((Stopwatch.GetTimestamp(), current.Ring, latest));
+                }
             }
         }
     }
