@@ -1,7 +1,4 @@
 using DistCache.Tests.Cluster;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Orleans.Configuration;
 using Xunit.Abstractions;
 
 namespace DistCache.Tests.Processes;
@@ -18,29 +15,10 @@ public sealed class RealProcessTests(ITestOutputHelper output)
     [SkippableFact]
     public async Task KillingASiloProcessLosesNoAcknowledgedQuorumWriteAndReadsResume()
     {
-        var (redisServer, redis) = await LocalRedis.StartAsync();
-        using var redisProcess = redisServer;
-        var clusterId = $"test-{Guid.NewGuid():N}";
-        var silos = new List<ChildProcess>();
+        using var cluster = await ProcessCluster.StartAsync(Silos, NodesPerSilo);
+        var (silos, grains, cache, coordinator) = (cluster.Silos, cluster.Grains, cluster.Cache, cluster.Coordinator);
         try
         {
-            for (var i = 0; i < Silos; i++)
-            {
-                silos.Add(SiloProcess.Start(i, redis, clusterId, FreePort.Next(), FreePort.Next(), NodesPerSilo));
-            }
-
-            await Task.WhenAll(silos.Select(s => s.WaitReadyAsync(TimeSpan.FromMinutes(2))));
-            using var client = await ConnectAsync(redis, clusterId);
-            var grains = client.Services.GetRequiredService<IClusterClient>();
-            var cache = grains.GetGrain<ICacheGrain>(0);
-            var coordinator = grains.GetGrain<ICoordinatorGrain>(ICoordinatorGrain.SingletonKey);
-            await Eventually.MatchesAsync(coordinator.GetNodesAsync, n => n.Count(x => x.Status != NodeStatus.Failed) == Silos * NodesPerSilo,
-                "every silo's nodes to register", TimeSpan.FromSeconds(60));
-
-            // Until every silo routes with the full topology, a silo may still place keys on itself alone.
-            await Eventually.MatchesAsync(coordinator.GetStatsAsync, s => s.SilosOnOlderTopology.Count == 0,
-                "every silo to route with the current topology", TimeSpan.FromSeconds(60));
-
             var victim = silos[^1];
             var victimSilo = (await coordinator.GetNodesAsync()).Select(n => n.Silo).Distinct().Order().Last();
             await using var writes = new Workload(cache, ConsistencyLevel.Quorum, workers: 8, "crash");
@@ -102,42 +80,16 @@ public sealed class RealProcessTests(ITestOutputHelper output)
         {
             throw;
         }
-        finally
-        {
-            foreach (var silo in silos)
-            {
-                silo.Dispose();
-            }
-        }
     }
 
     [SkippableFact]
     public async Task StoppingASiloProcessWithSigtermHandsOffEveryKeyEvenAtEventual()
     {
-        var (redisServer, redis) = await LocalRedis.StartAsync();
-        using var redisProcess = redisServer;
-        var clusterId = $"test-{Guid.NewGuid():N}";
-        var silos = new List<ChildProcess>();
+        // One replica per key: what the stopping silo holds survives only if it hands it off.
+        using var cluster = await ProcessCluster.StartAsync(Silos, NodesPerSilo, "--DistCache:ReplicationFactor", "1");
+        var (silos, cache) = (cluster.Silos, cluster.Cache);
         try
         {
-            // One replica per key: what the stopping silo holds survives only if it hands it off.
-            for (var i = 0; i < Silos; i++)
-            {
-                silos.Add(SiloProcess.Start(i, redis, clusterId, FreePort.Next(), FreePort.Next(), NodesPerSilo, "--DistCache:ReplicationFactor", "1"));
-            }
-
-            await Task.WhenAll(silos.Select(s => s.WaitReadyAsync(TimeSpan.FromMinutes(2))));
-            using var client = await ConnectAsync(redis, clusterId);
-            var grains = client.Services.GetRequiredService<IClusterClient>();
-            var cache = grains.GetGrain<ICacheGrain>(0);
-            var coordinator = grains.GetGrain<ICoordinatorGrain>(ICoordinatorGrain.SingletonKey);
-            await Eventually.MatchesAsync(coordinator.GetNodesAsync, n => n.Count(x => x.Status != NodeStatus.Failed) == Silos * NodesPerSilo,
-                "every silo's nodes to register", TimeSpan.FromSeconds(60));
-
-            // Until every silo routes with the full topology, a silo may still place keys on itself alone.
-            await Eventually.MatchesAsync(coordinator.GetStatsAsync, s => s.SilosOnOlderTopology.Count == 0,
-                "every silo to route with the current topology", TimeSpan.FromSeconds(60));
-
             await using var writes = new Workload(cache, ConsistencyLevel.Eventual, workers: 8, "sigterm");
             await writes.AcknowledgeMoreAsync(1_000);
             var leaving = silos[^1];
@@ -158,13 +110,6 @@ public sealed class RealProcessTests(ITestOutputHelper output)
         catch (Exception) when (Dump(silos))
         {
             throw;
-        }
-        finally
-        {
-            foreach (var silo in silos)
-            {
-                silo.Dispose();
-            }
         }
     }
 
@@ -200,20 +145,6 @@ public sealed class RealProcessTests(ITestOutputHelper output)
                 timeline.Failed();
             }
         }
-    }
-
-    private static async Task<IHost> ConnectAsync(string redis, string clusterId)
-    {
-        var builder = Host.CreateApplicationBuilder();
-        builder.UseOrleansClient(client => client
-            .UseRedisClustering(redis)
-            .Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (clusterId, "distcache"))
-
-            // A call in flight to a crashed gateway otherwise waits 30 s.
-            .Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(5)));
-        var host = builder.Build();
-        await host.StartAsync();
-        return host;
     }
 
     private bool Dump(IEnumerable<ChildProcess> silos)
