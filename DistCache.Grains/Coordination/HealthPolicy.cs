@@ -5,8 +5,6 @@ namespace DistCache.Coordination;
 /// <summary>Turns a node's last heartbeat and its age into a <see cref="NodeStatus"/>.</summary>
 internal sealed class HealthPolicy(DistCacheOptions options)
 {
-    public TimeSpan HeartbeatTimeout => options.HeartbeatTimeout;
-
     public TimeSpan FailedNodeRetention => options.FailedNodeRetention;
 
     /// <summary>Memory used as a percentage of what the process has: used / (used + available).</summary>

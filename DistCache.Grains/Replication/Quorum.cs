@@ -56,9 +56,6 @@ internal static class Quorum
         return waiter.Task;
     }
 
-    /// <summary>How many distinct silos a quorum of <paramref name="required"/> must span among replicas on <paramref name="silos"/>.</summary>
-    public static int RequiredSilos(int required, IEnumerable<string> silos) => Math.Min(required, silos.Distinct(StringComparer.Ordinal).Count());
-
     private sealed class Waiter<T>(int total, int required, int requiredSilos)
         : TaskCompletionSource<QuorumOutcome<T>>(TaskCreationOptions.RunContinuationsAsynchronously)
     {
@@ -104,7 +101,7 @@ internal static class Quorum
         public void Decide(bool reached)
         {
             _decided = true;
-            TrySetResult(new QuorumOutcome<T>(reached, _results.ToArray(), _failures, _firstError));
+            TrySetResult(new QuorumOutcome<T>(reached, _results.ToArray(), _failures, _firstError, requiredSilos));
         }
     }
 }

@@ -5,4 +5,5 @@ namespace DistCache.Replication;
 /// <param name="Results">Results of the calls that succeeded before the decision, in completion order.</param>
 /// <param name="Failures">Calls that had failed by then.</param>
 /// <param name="FirstError">The first failure, if any.</param>
-internal sealed record QuorumOutcome<T>(bool Reached, IReadOnlyList<T> Results, int Failures, Exception? FirstError);
+/// <param name="RequiredSilos">How many distinct silos the successes had to span.</param>
+internal sealed record QuorumOutcome<T>(bool Reached, IReadOnlyList<T> Results, int Failures, Exception? FirstError, int RequiredSilos);

@@ -88,13 +88,11 @@ internal sealed class ReplicatedCache(
             NodeReadResult result;
             try
             {
-                result = await WithDeadline(replica.Grain.GetAsync(key));
+                result = await ReadCallAsync(replica, key);
             }
             catch (Exception error)
             {
                 firstError ??= error;
-                metrics.Failover(replica.NodeId);
-                DistCacheLog.ReplicaReadFailed(logger, replica.NodeId, Describe(error));
                 continue;
             }
 
@@ -201,6 +199,20 @@ internal sealed class ReplicatedCache(
     private async Task<CacheVersion> ReplicateAsync(
         string operation, string key, ConsistencyLevel level, Func<INodeGrain, CacheVersion, Task<NodeWriteResult>> send)
     {
+        try
+        {
+            return await ReplicateCoreAsync(operation, key, level, send);
+        }
+        catch (DistCacheException)
+        {
+            metrics.Failure();
+            throw;
+        }
+    }
+
+    private async Task<CacheVersion> ReplicateCoreAsync(
+        string operation, string key, ConsistencyLevel level, Func<INodeGrain, CacheVersion, Task<NodeWriteResult>> send)
+    {
         var replicas = await RouteAsync(key);
         var version = new CacheVersion(clock.Next(), _writerId);
         var calls = new Task<NodeWriteResult>[replicas.Length];
@@ -223,7 +235,6 @@ internal sealed class ReplicatedCache(
 
             if (!outcome.Reached)
             {
-                metrics.Failure();
                 throw new AllReplicasFailedException($"Eventual {operation}", replicas.Length, outcome.FirstError);
             }
         }
@@ -231,12 +242,10 @@ internal sealed class ReplicatedCache(
         {
             // Acks must span silos too: a majority on one silo would not survive that silo.
             var required = Quorum.Required(level, replicas.Length);
-            var silos = Array.ConvertAll(replicas, r => r.Silo);
-            outcome = await Quorum.WhenAsync(calls, required, silos);
+            outcome = await Quorum.WhenAsync(calls, required, Array.ConvertAll(replicas, r => r.Silo));
             if (!outcome.Reached)
             {
-                metrics.Failure();
-                throw Failed(operation, level, required, replicas.Length, outcome, Math.Min(required, silos.Distinct().Count()));
+                throw Failed(operation, level, required, replicas.Length, outcome);
             }
         }
 
@@ -272,11 +281,11 @@ internal sealed class ReplicatedCache(
         return result;
     }
 
-    private static DistCacheException Failed<T>(string operation, ConsistencyLevel level, int required, int replicas, QuorumOutcome<T> outcome, int requiredSilos = 0) =>
+    private static DistCacheException Failed<T>(string operation, ConsistencyLevel level, int required, int replicas, QuorumOutcome<T> outcome) =>
         outcome.Results.Count == 0
             ? new AllReplicasFailedException($"{level} {operation}", replicas, outcome.FirstError)
             : outcome.Results.Count >= required
                 ? new QuorumNotReachedException(
-                    $"{level} {operation} got {outcome.Results.Count} of {replicas} replica acks, but all on fewer than the {requiredSilos} silos it must span to survive the loss of a silo.")
+                    $"{level} {operation} got {outcome.Results.Count} of {replicas} replica acks, but all on fewer than the {outcome.RequiredSilos} silos it must span to survive the loss of a silo.")
                 : new QuorumNotReachedException(operation, level, required, outcome.Results.Count, replicas, outcome.FirstError);
 }

@@ -17,16 +17,16 @@ internal sealed partial class NodeGrain
 
     private readonly List<(long CopiedAt, HashRing CopiedUnder, List<TransferEntry> Entries)> _moved = [];
     private TopologyView? _placedUnder;
-    private bool _transferring;
+    private Task? _transferring;
     private long _exported, _dropped;
 
     public async Task<int> LeaveAsync(TopologySnapshot topology)
     {
         _leaving = true;
-        while (_transferring)
+        if (_transferring is { } running)
         {
             // A ring change is being applied; let it finish so its drops are not copied twice.
-            await Task.Delay(50);
+            await running;
         }
 
         var after = new HashRing(
@@ -53,12 +53,13 @@ internal sealed partial class NodeGrain
 
     private async Task FollowTopologyAsync(CancellationToken cancellationToken)
     {
-        if (_inOutage || _leaving || _lostData || _transferring || topology.Current is not { } current)
+        if (_inOutage || _leaving || _lostData || _transferring is not null || topology.Current is not { } current)
         {
             return;
         }
 
-        _transferring = true;
+        var done = new TaskCompletionSource();
+        _transferring = done.Task;
         try
         {
             await DropMovedAsync();
@@ -81,7 +82,8 @@ internal sealed partial class NodeGrain
         }
         finally
         {
-            _transferring = false;
+            _transferring = null;
+            done.SetResult();
         }
     }
 

@@ -26,8 +26,6 @@ public abstract class CacheClusterFixture(short silos, int nodesPerSilo, Action<
 
     public int ExpectedNodes => silos * nodesPerSilo;
 
-    public int NodesPerSilo => nodesPerSilo;
-
     public async Task InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder(silos);

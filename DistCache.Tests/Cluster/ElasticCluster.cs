@@ -13,8 +13,6 @@ public sealed class ElasticCluster(short silos, int replicationFactor = 3)
         return cluster;
     }
 
-    public int ReplicationFactor => replicationFactor;
-
     /// <summary>
     /// Waits until every key is held at its acknowledged version by at least two of its owners, on two
     /// silos: what a failure must never break. Then gives full replication a few seconds and says whether

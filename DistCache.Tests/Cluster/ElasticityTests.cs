@@ -54,24 +54,25 @@ public sealed class ElasticityTests(ITestOutputHelper output)
         var cluster = await ElasticCluster.StartAsync(silos: 3);
         try
         {
-            Dictionary<string, Acknowledged> keys;
-            await using (var writes = new Workload(cluster.Cache, ConsistencyLevel.Quorum, workers: 8, "join"))
-            {
-                await writes.AcknowledgeMoreAsync(2_000);
-                await writes.DisposeAsync();
-                keys = writes.Acknowledged.ToDictionary();
-            }
+            var keys = await Workload.WriteAsync(cluster.Cache, ConsistencyLevel.Quorum, "join", 2_000);
 
             var joined = await cluster.Cluster.StartAdditionalSiloAsync();
             var newNode = DistCache.NodeIds.Create(joined.SiloAddress, 0);
 
-            // Read everything while the new node fills up: no key may go missing mid-move.
-            var moved = false;
-            while (!moved)
+            // Read everything while the new node fills up and the displaced owners drop what moved:
+            // no key may go missing mid-move.
+            // (Not Eventually: that would retry past a miss, and a miss must fail the test at once.)
+            var moving = Stopwatch.StartNew();
+            while (true)
             {
                 await AssertAllReadableAsync(cluster.Cache, keys, ConsistencyLevel.Eventual);
                 var counters = await Task.WhenAll((await cluster.NodeIdsAsync()).Select(id => cluster.Node(id).GetCountersAsync()));
-                moved = counters.Sum(c => c.Dropped) > 0 && (await cluster.Node(newNode).GetCountersAsync()).Items > 0;
+                if (counters.Sum(c => c.Dropped) > 0 && (await cluster.Node(newNode).GetCountersAsync()).Items > 0)
+                {
+                    break;
+                }
+
+                Assert.True(moving.Elapsed < TimeSpan.FromSeconds(60), "the move did not finish within 60 s");
             }
 
             output.WriteLine(await cluster.WaitForReplicasAsync(keys, "every key to be on 2 owners on 2 silos after the join"));
@@ -124,13 +125,7 @@ public sealed class ElasticityTests(ITestOutputHelper output)
         var cluster = await ElasticCluster.StartAsync(silos: 4);
         try
         {
-            Dictionary<string, Acknowledged> keys;
-            await using (var writes = new Workload(cluster.Cache, ConsistencyLevel.Quorum, workers: 8, "coordinator"))
-            {
-                await writes.AcknowledgeMoreAsync(500);
-                await writes.DisposeAsync();
-                keys = writes.Acknowledged.ToDictionary();
-            }
+            var keys = await Workload.WriteAsync(cluster.Cache, ConsistencyLevel.Quorum, "coordinator", 500);
 
             var before = await cluster.Coordinator.GetStatsAsync();
             var host = cluster.Cluster.Silos.Single(s => s.SiloAddress.ToParsableString() == before.CoordinatorSilo);
@@ -162,13 +157,7 @@ public sealed class ElasticityTests(ITestOutputHelper output)
         var cluster = await ElasticCluster.StartAsync(silos: 4);
         try
         {
-            Dictionary<string, Acknowledged> keys;
-            await using (var writes = new Workload(cluster.Cache, ConsistencyLevel.Quorum, workers: 8, "amnesia"))
-            {
-                await writes.AcknowledgeMoreAsync(500);
-                await writes.DisposeAsync();
-                keys = writes.Acknowledged.ToDictionary();
-            }
+            var keys = await Workload.WriteAsync(cluster.Cache, ConsistencyLevel.Quorum, "amnesia", 500);
 
             // What Orleans does when the silo holding a node's directory entry dies: the activation goes.
             var victim = (await cluster.NodeIdsAsync())[0];

@@ -45,6 +45,15 @@ public sealed class Workload : IAsyncDisposable
 
     public TimeSpan Elapsed => Timeline.Now;
 
+    /// <summary>Writes until <paramref name="count"/> writes were acknowledged, stops, and returns them.</summary>
+    public static async Task<Dictionary<string, Acknowledged>> WriteAsync(ICacheGrain cache, ConsistencyLevel level, string prefix, int count)
+    {
+        await using var writes = new Workload(cache, level, workers: 8, prefix);
+        await writes.AcknowledgeMoreAsync(count);
+        await writes.DisposeAsync();
+        return writes.Acknowledged.ToDictionary();
+    }
+
     /// <summary>Waits until <paramref name="more"/> further writes were acknowledged.</summary>
     public Task AcknowledgeMoreAsync(int more)
     {

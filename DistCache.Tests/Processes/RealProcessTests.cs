@@ -113,7 +113,7 @@ public sealed class RealProcessTests(ITestOutputHelper output)
         }
     }
 
-    /// <summary>Kills the process that hosts <paramref name="silo"/>; the processes started in order of their silo addresses' ports is not known, so match by output.</summary>
+    /// <summary>Kills the process hosting <paramref name="silo"/>, found by the port its ready line printed.</summary>
     private static void KillSiloHosting(List<ChildProcess> silos, string silo, ChildProcess fallback)
     {
         var port = silo[(silo.IndexOf(':') + 1)..silo.IndexOf('@')];
