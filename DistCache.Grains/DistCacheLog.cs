@@ -65,4 +65,16 @@ internal static partial class DistCacheLog
 
     [LoggerMessage(20, LogLevel.Error, "Node {NodeId} was activated again after losing its store; it refuses all traffic and has left the ring")]
     public static partial void NodeLostData(ILogger logger, string nodeId);
+
+    [LoggerMessage(21, LogLevel.Information, "Node {NodeId} and node {Peer} differed in {Buckets} digest buckets: {Received} entries received, {Sent} sent")]
+    public static partial void AntiEntropyRepaired(ILogger logger, string nodeId, string peer, int buckets, int received, int sent);
+
+    [LoggerMessage(22, LogLevel.Debug, "Node {NodeId} could not compare with node {Peer}: {ErrorType}: {Message}")]
+    public static partial void AntiEntropyFailed(ILogger logger, string nodeId, string peer, string errorType, string message);
+
+    [LoggerMessage(23, LogLevel.Debug, "Node {NodeId} could not deliver hints to node {Target} yet: {ErrorType}: {Message}")]
+    public static partial void HintDeliveryFailed(ILogger logger, string nodeId, string target, string errorType, string message);
+
+    [LoggerMessage(24, LogLevel.Debug, "Read of key {Key} found stale replicas; repaired {Repaired}")]
+    public static partial void ReadRepaired(ILogger logger, string key, int repaired);
 }

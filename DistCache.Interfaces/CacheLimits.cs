@@ -14,6 +14,12 @@ public static class CacheLimits
     /// <summary>The default largest value, in bytes (1 MiB).</summary>
     public const int DefaultMaxValueBytes = 1024 * 1024;
 
+    /// <summary>The most tags one entry may carry.</summary>
+    public const int MaxTags = 16;
+
+    /// <summary>The longest tag, in characters.</summary>
+    public const int MaxTagLength = 256;
+
     /// <summary>Throws when <paramref name="key"/> is null, empty or longer than <see cref="MaxKeyBytes"/> in UTF-8.</summary>
     public static void ValidateKey(string? key)
     {
@@ -52,6 +58,36 @@ public static class CacheLimits
         if (timeToLive is { } ttl && ttl <= TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(timeToLive), ttl, $"The time to live must be positive; it was {ttl}.");
+        }
+    }
+
+    /// <summary>Throws when <paramref name="tag"/> is null, empty, or longer than <see cref="MaxTagLength"/>.</summary>
+    public static void ValidateTag(string? tag)
+    {
+        ArgumentNullException.ThrowIfNull(tag);
+        if (tag.Length == 0 || tag.Length > MaxTagLength)
+        {
+            throw new ArgumentException(
+                $"A tag must have 1 to {MaxTagLength} characters; '{Preview(tag)}' has {tag.Length}.", nameof(tag));
+        }
+    }
+
+    /// <summary>Throws when there are more than <see cref="MaxTags"/> tags, or one of them is invalid (see <see cref="ValidateTag"/>).</summary>
+    public static void ValidateTags(IReadOnlyCollection<string>? tags)
+    {
+        if (tags is null)
+        {
+            return;
+        }
+
+        if (tags.Count > MaxTags)
+        {
+            throw new ArgumentException($"An entry may carry at most {MaxTags} tags; this one has {tags.Count}.", nameof(tags));
+        }
+
+        foreach (var tag in tags)
+        {
+            ValidateTag(tag);
         }
     }
 

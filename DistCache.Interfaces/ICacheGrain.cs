@@ -20,12 +20,28 @@ public interface ICacheGrain : IGrainWithIntegerKey
     /// <param name="value">At most the configured maximum (1 MiB by default). Never mutate it after the call.</param>
     /// <param name="timeToLive">Absolute time to live from now; null for none. Must be positive.</param>
     /// <param name="consistency">How many replicas must acknowledge before the call returns.</param>
-    /// <exception cref="ArgumentException">Bad key, value or time to live; nothing was written.</exception>
+    /// <param name="tags">Tags to invalidate the entry by (<see cref="InvalidateTagAsync"/>); null for none.</param>
+    /// <exception cref="ArgumentException">Bad key, value, time to live or tag; nothing was written.</exception>
     /// <exception cref="QuorumNotReachedException">Too few replicas acknowledged; the write may be applied on some.</exception>
-    Task<CacheVersion> SetAsync(string key, [Immutable] byte[] value, TimeSpan? timeToLive, ConsistencyLevel consistency);
+    Task<CacheVersion> SetAsync(string key, [Immutable] byte[] value, TimeSpan? timeToLive, ConsistencyLevel consistency, [Immutable] string[]? tags = null);
 
     /// <summary>Removes <paramref name="key"/> from every replica (leaving a versioned tombstone) and returns the delete's version.</summary>
     Task<CacheVersion> RemoveAsync(string key, ConsistencyLevel consistency);
+
+    /// <summary>
+    /// Deletes every entry tagged <paramref name="tag"/> on every node, and tells every subscriber. A node
+    /// that misses it (unreachable) gets the deletes from its peers' tombstones by anti-entropy.
+    /// </summary>
+    /// <exception cref="ArgumentException">The tag is empty or too long.</exception>
+    /// <exception cref="NoNodesException">No node is registered.</exception>
+    Task<TagInvalidation> InvalidateTagAsync(string tag);
+
+    /// <summary>
+    /// Subscribes <paramref name="observer"/> to the invalidations of every node in the topology, and
+    /// returns each node's invalidation cursor. Call it again periodically: it renews the subscription and
+    /// reaches nodes that joined since. <c>CacheInvalidationListener</c> in DistCache.Client does this.
+    /// </summary>
+    Task<IReadOnlyList<InvalidationCursor>> SubscribeAsync(ICacheInvalidationObserver observer);
 
     /// <summary>The ids of the nodes that hold <paramref name="key"/>, primary first, as this silo's topology routes it.</summary>
     Task<IReadOnlyList<string>> GetReplicasAsync(string key);

@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace DistCache;
 
 /// <summary>
@@ -17,7 +19,8 @@ public interface INodeGrain : IGrainWithStringKey
     /// <param name="value">The value; not copied inside the silo, never mutated.</param>
     /// <param name="version">The write's version.</param>
     /// <param name="expiresAtTicks">UTC ticks when the value expires; 0 for never.</param>
-    Task<NodeWriteResult> SetAsync(string key, [Immutable] byte[] value, CacheVersion version, long expiresAtTicks);
+    /// <param name="tags">Tags to invalidate the entry by; null for none.</param>
+    Task<NodeWriteResult> SetAsync(string key, [Immutable] byte[] value, CacheVersion version, long expiresAtTicks, [Immutable] string[]? tags);
 
     /// <summary>Replaces the key with a tombstone of <paramref name="version"/> unless the node holds a newer version.</summary>
     Task<NodeWriteResult> RemoveAsync(string key, CacheVersion version);
@@ -33,6 +36,40 @@ public interface INodeGrain : IGrainWithStringKey
     /// <paramref name="topology"/> (which no longer lists this node), and returns how many entries it handed off.
     /// </summary>
     Task<int> LeaveAsync(TopologySnapshot topology);
+
+    /// <summary>
+    /// Deletes every entry tagged <paramref name="tag"/> written before <paramref name="version"/>, tells
+    /// subscribers, and returns how many entries it deleted.
+    /// </summary>
+    Task<int> InvalidateTagAsync(string tag, CacheVersion version);
+
+    /// <summary>
+    /// Hinted hand-off: <paramref name="replicaNodeId"/> missed a write of each of <paramref name="keys"/>;
+    /// this node copies what it holds of them to that replica once it answers again.
+    /// </summary>
+    [OneWay]
+    Task AddHintsAsync(string replicaNodeId, [Immutable] string[] keys);
+
+    /// <summary>
+    /// Anti-entropy, first step: compares <paramref name="digests"/> (per bucket, of the keys both nodes own
+    /// on the ring with fingerprint <paramref name="ring"/>) with this node's own. Returns the buckets that
+    /// differ, or null when this node's ring is another one and it cannot compare now.
+    /// </summary>
+    Task<int[]?> CompareDigestsAsync(string peerNodeId, ulong ring, [Immutable] ulong[] digests);
+
+    /// <summary>
+    /// Anti-entropy, second step: given what the peer holds in <paramref name="buckets"/>, returns what this
+    /// node holds that the peer lacks or holds older, and the keys it wants from the peer; null when this node's
+    /// ring is another one.
+    /// </summary>
+    Task<ReconcileReply?> ReconcileAsync(string peerNodeId, ulong ring, [Immutable] int[] buckets, [Immutable] IReadOnlyList<KeySummary> peerHolds);
+
+    /// <summary>
+    /// Subscribes <paramref name="observer"/> to this node's invalidations until the subscription expires
+    /// (renew it well within <c>DistCacheOptions.InvalidationSubscriptionExpiry</c>), and returns where the
+    /// node's invalidation sequence stands.
+    /// </summary>
+    Task<InvalidationCursor> SubscribeAsync(ICacheInvalidationObserver observer);
 
     /// <summary>The store's counters now.</summary>
     Task<StoreCounters> GetCountersAsync();

@@ -140,6 +140,8 @@ internal sealed class CoordinatorGrain(
                 Hits = dataPaths.Sum(d => d.Hits),
                 Misses = dataPaths.Sum(d => d.Misses),
                 Failures = dataPaths.Sum(d => d.Failures),
+                ReadRepairs = dataPaths.Sum(d => d.ReadRepairs),
+                HintsRequested = dataPaths.Sum(d => d.HintsRequested),
             },
         };
     }

@@ -56,4 +56,38 @@ public sealed class DistCacheOptions
 
     /// <summary>How often a node drops expired entries that nobody read.</summary>
     public TimeSpan ExpirationSweepInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The share of Eventual reads that, after answering from one replica, also read the key's other
+    /// replicas in the background and repair any that disagree. Quorum and Strong reads always repair
+    /// the replicas they read. 0.1 by default; 0 turns background repair off.
+    /// </summary>
+    public double ReadRepairChance { get; set; } = 0.1;
+
+    /// <summary>
+    /// How long a node keeps hints for a replica that missed writes while unreachable. Past it (or when
+    /// the replica leaves the ring) the hints are dropped, and anti-entropy repairs what they covered.
+    /// </summary>
+    public TimeSpan HintWindow { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>The most hinted keys one node holds for all replicas together; more are dropped.</summary>
+    public int MaxHintsPerNode { get; set; } = 100_000;
+
+    /// <summary>
+    /// How often each node compares digests of the keys it shares with every other replica, and
+    /// exchanges what differs. Each comparison walks the node's store once.
+    /// </summary>
+    public TimeSpan AntiEntropyInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a node gathers invalidations before sending them to subscribers as one batch.</summary>
+    public TimeSpan InvalidationFlushInterval { get; set; } = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>
+    /// How often a node with nothing to report sends subscribers an empty batch, so a subscriber that
+    /// hears nothing for a few of these knows it may be stale.
+    /// </summary>
+    public TimeSpan InvalidationHeartbeatInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>A subscription to invalidations not renewed for this long ends.</summary>
+    public TimeSpan InvalidationSubscriptionExpiry { get; set; } = TimeSpan.FromMinutes(1);
 }

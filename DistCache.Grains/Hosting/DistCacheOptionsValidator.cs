@@ -34,6 +34,13 @@ internal sealed class DistCacheOptionsValidator : IValidateOptions<DistCacheOpti
         Require(options.HandoffReadWindow >= TimeSpan.Zero, nameof(options.HandoffReadWindow), options.HandoffReadWindow, "zero or positive");
         Require(options.FailedNodeRetention > options.HeartbeatTimeout, nameof(options.FailedNodeRetention), options.FailedNodeRetention, $"longer than {nameof(options.HeartbeatTimeout)} ({options.HeartbeatTimeout})");
         Require(options.ExpirationSweepInterval > TimeSpan.Zero, nameof(options.ExpirationSweepInterval), options.ExpirationSweepInterval, "positive");
+        Require(options.ReadRepairChance is >= 0 and <= 1, nameof(options.ReadRepairChance), options.ReadRepairChance, "between 0 and 1");
+        Require(options.HintWindow > TimeSpan.Zero, nameof(options.HintWindow), options.HintWindow, "positive");
+        Require(options.MaxHintsPerNode >= 0, nameof(options.MaxHintsPerNode), options.MaxHintsPerNode, "zero or positive");
+        Require(options.AntiEntropyInterval > TimeSpan.Zero, nameof(options.AntiEntropyInterval), options.AntiEntropyInterval, "positive");
+        Require(options.InvalidationFlushInterval > TimeSpan.Zero, nameof(options.InvalidationFlushInterval), options.InvalidationFlushInterval, "positive");
+        Require(options.InvalidationHeartbeatInterval >= options.InvalidationFlushInterval, nameof(options.InvalidationHeartbeatInterval), options.InvalidationHeartbeatInterval, $"at least {nameof(options.InvalidationFlushInterval)} ({options.InvalidationFlushInterval})");
+        Require(options.InvalidationSubscriptionExpiry > options.InvalidationHeartbeatInterval, nameof(options.InvalidationSubscriptionExpiry), options.InvalidationSubscriptionExpiry, $"longer than {nameof(options.InvalidationHeartbeatInterval)} ({options.InvalidationHeartbeatInterval})");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -45,6 +45,7 @@ public static class DistCacheSiloBuilderExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DistCacheOptions>, DistCacheOptionsValidator>());
         services.TryAddKeyedSingleton(ClockServiceKey, TimeProvider.System);
         services.TryAddSingleton(sp => new HybridLogicalClock(sp.GetRequiredKeyedService<TimeProvider>(ClockServiceKey)));
+        services.TryAddSingleton<IConflictResolver>(LastWriterWins.Instance);
         services.TryAddSingleton<DataPathMetrics>();
         services.TryAddSingleton<TopologyCache>();
         services.TryAddSingleton<ReplicatedCache>();
@@ -62,6 +63,19 @@ public static class DistCacheSiloBuilderExtensions
 #pragma warning disable ORLEANSEXP003 // Experimental API, chosen on purpose; see above.
         builder.AddDistributedGrainDirectory(NodeDirectory);
 #pragma warning restore ORLEANSEXP003
+        return builder;
+    }
+
+    /// <summary>
+    /// Resolves concurrent versions of a key with <typeparamref name="TResolver"/> instead of
+    /// <see cref="LastWriterWins"/>. Every silo of the cluster must use the same resolver.
+    /// </summary>
+    public static ISiloBuilder UseDistCacheConflictResolver<TResolver>(this ISiloBuilder builder)
+        where TResolver : class, IConflictResolver
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.RemoveAll<IConflictResolver>();
+        builder.Services.AddSingleton<IConflictResolver, TResolver>();
         return builder;
     }
 }

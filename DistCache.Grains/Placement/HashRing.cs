@@ -36,6 +36,7 @@ internal sealed class HashRing
         }
 
         _siloCount = silos.Count;
+        Fingerprint = KeyHash.Of($"{virtualNodes}#{string.Join('\n', Nodes.Select(n => $"{n.NodeId}@{n.Silo}"))}");
         var points = new (ulong Point, int Owner)[Nodes.Count * virtualNodes];
         for (var i = 0; i < Nodes.Count; i++)
         {
@@ -50,6 +51,9 @@ internal sealed class HashRing
         _points = points.Select(p => p.Point).ToArray();
         _owners = points.Select(p => p.Owner).ToArray();
     }
+
+    /// <summary>Equal for two rings that place every key alike: same nodes, silos and virtual nodes.</summary>
+    public ulong Fingerprint { get; }
 
     /// <summary>The nodes on the ring, ordered by id.</summary>
     public IReadOnlyList<RingNode> Nodes { get; }
@@ -76,6 +80,25 @@ internal sealed class HashRing
 
         // Second pass: fewer silos than replicas; fill up with the next distinct nodes.
         return Walk(start, wanted, found, destination, nodeTaken, siloTaken, distinctSilos: false);
+    }
+
+    /// <summary>The index of <paramref name="nodeId"/> in <see cref="Nodes"/>, or -1 when it is not on the ring.</summary>
+    public int IndexOf(string nodeId)
+    {
+        var (low, high) = (0, Nodes.Count - 1);
+        while (low <= high)
+        {
+            var middle = (low + high) / 2;
+            var order = string.CompareOrdinal(Nodes[middle].NodeId, nodeId);
+            if (order == 0)
+            {
+                return middle;
+            }
+
+            (low, high) = order < 0 ? (middle + 1, high) : (low, middle - 1);
+        }
+
+        return -1;
     }
 
     /// <summary>The key's replicas, primary first.</summary>

@@ -66,10 +66,7 @@ internal sealed class TopologyView
     /// <exception cref="NoHealthyNodesException">Every registered node is Failed.</exception>
     public NodeTarget[] Route(string key, int replicationFactor)
     {
-        if (_targets.Length == 0)
-        {
-            throw Snapshot.Nodes.Count == 0 ? new NoNodesException() : new NoHealthyNodesException(Snapshot.Nodes.Count);
-        }
+        EnsureNodes();
 
         Span<int> indexes = stackalloc int[Math.Min(replicationFactor, _targets.Length)];
         var count = Ring.GetReplicas(key, replicationFactor, indexes);
@@ -80,6 +77,15 @@ internal sealed class TopologyView
         }
 
         return route;
+    }
+
+    /// <summary>Every node on the ring (every node not Failed).</summary>
+    /// <exception cref="NoNodesException">No node is registered.</exception>
+    /// <exception cref="NoHealthyNodesException">Every registered node is Failed.</exception>
+    public IReadOnlyList<NodeTarget> AllTargets()
+    {
+        EnsureNodes();
+        return _targets;
     }
 
     /// <summary>During a hand-off: whether <paramref name="nodeId"/> surely owned the key before the change too.</summary>
@@ -99,5 +105,13 @@ internal sealed class TopologyView
             .Where(n => current.All(c => c.NodeId != n.NodeId) && _byId.ContainsKey(n.NodeId))
             .Select(n => _byId[n.NodeId])
             .ToArray();
+    }
+
+    private void EnsureNodes()
+    {
+        if (_targets.Length == 0)
+        {
+            throw Snapshot.Nodes.Count == 0 ? new NoNodesException() : new NoHealthyNodesException(Snapshot.Nodes.Count);
+        }
     }
 }

@@ -9,10 +9,14 @@ internal sealed class CacheGrain(ReplicatedCache cache) : Grain, ICacheGrain
 {
     public Task<CacheItem?> GetAsync(string key, ConsistencyLevel consistency) => cache.GetAsync(key, consistency);
 
-    public Task<CacheVersion> SetAsync(string key, byte[] value, TimeSpan? timeToLive, ConsistencyLevel consistency) =>
-        cache.SetAsync(key, value, timeToLive, consistency);
+    public Task<CacheVersion> SetAsync(string key, byte[] value, TimeSpan? timeToLive, ConsistencyLevel consistency, string[]? tags = null) =>
+        cache.SetAsync(key, value, timeToLive, consistency, tags);
 
     public Task<CacheVersion> RemoveAsync(string key, ConsistencyLevel consistency) => cache.RemoveAsync(key, consistency);
+
+    public Task<TagInvalidation> InvalidateTagAsync(string tag) => cache.InvalidateTagAsync(tag);
+
+    public Task<IReadOnlyList<InvalidationCursor>> SubscribeAsync(ICacheInvalidationObserver observer) => cache.SubscribeAsync(observer);
 
     public Task<IReadOnlyList<string>> GetReplicasAsync(string key) => cache.GetReplicasAsync(key);
 }

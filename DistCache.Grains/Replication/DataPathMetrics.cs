@@ -6,7 +6,7 @@ namespace DistCache.Replication;
 internal sealed class DataPathMetrics
 {
     private readonly ConcurrentDictionary<string, NodeCounters> _byNode = new(StringComparer.Ordinal);
-    private long _reads, _writes, _removes, _hits, _misses, _failures;
+    private long _reads, _writes, _removes, _hits, _misses, _failures, _readRepairs, _hintsRequested;
 
     public void Read(bool hit)
     {
@@ -20,6 +20,10 @@ internal sealed class DataPathMetrics
 
     public void Failure() => Interlocked.Increment(ref _failures);
 
+    public void ReadRepairs(int replicas) => Interlocked.Add(ref _readRepairs, replicas);
+
+    public void HintRequested() => Interlocked.Increment(ref _hintsRequested);
+
     public void Failover(string nodeId) => Interlocked.Increment(ref For(nodeId).Failovers);
 
     public void ReplicationFailure(string nodeId) => Interlocked.Increment(ref For(nodeId).ReplicationFailures);
@@ -32,6 +36,8 @@ internal sealed class DataPathMetrics
         Hits = Volatile.Read(ref _hits),
         Misses = Volatile.Read(ref _misses),
         Failures = Volatile.Read(ref _failures),
+        ReadRepairs = Volatile.Read(ref _readRepairs),
+        HintsRequested = Volatile.Read(ref _hintsRequested),
         ByNode = _byNode.ToDictionary(
             p => p.Key,
             p => new ReplicaCallCounters(Volatile.Read(ref p.Value.Failovers), Volatile.Read(ref p.Value.ReplicationFailures)),

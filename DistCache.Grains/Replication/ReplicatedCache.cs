@@ -9,12 +9,14 @@ namespace DistCache.Replication;
 /// <summary>
 /// The data path of one silo: routes each operation to the key's replicas from the cached topology,
 /// fans writes out and completes them at the consistency level asked for, and fails reads over.
-/// Every replica call has its own deadline, so a dead node costs at most that long.
+/// Every replica call has its own deadline, so a dead node costs at most that long. Reads repair the
+/// stale replicas they see; a replica that misses a write gets it later from a hint.
 /// </summary>
 internal sealed class ReplicatedCache(
     TopologyCache topology,
     HybridLogicalClock clock,
     DataPathMetrics metrics,
+    IConflictResolver resolver,
     IOptions<DistCacheOptions> options,
     [FromKeyedServices(DistCacheSiloBuilderExtensions.ClockServiceKey)] TimeProvider time,
     ILocalSiloDetails silo,
@@ -46,14 +48,16 @@ internal sealed class ReplicatedCache(
         }
     }
 
-    public async Task<CacheVersion> SetAsync(string key, byte[] value, TimeSpan? timeToLive, ConsistencyLevel level)
+    public async Task<CacheVersion> SetAsync(string key, byte[] value, TimeSpan? timeToLive, ConsistencyLevel level, string[]? tags)
     {
         CacheLimits.ValidateKey(key);
         CacheLimits.ValidateValue(key, value, _options.MaxValueBytes);
         CacheLimits.ValidateTimeToLive(timeToLive);
         CacheLimits.ValidateConsistency(level);
+        CacheLimits.ValidateTags(tags);
+        tags = tags is { Length: > 0 } ? tags.Distinct(StringComparer.Ordinal).ToArray() : null;
         var expiresAt = timeToLive is { } ttl ? (time.GetUtcNow() + ttl).UtcTicks : 0;
-        var version = await ReplicateAsync("write", key, level, (node, v) => node.SetAsync(key, value, v, expiresAt));
+        var version = await ReplicateAsync("write", key, level, (node, v) => node.SetAsync(key, value, v, expiresAt, tags));
         metrics.Write();
         return version;
     }
@@ -65,6 +69,43 @@ internal sealed class ReplicatedCache(
         var version = await ReplicateAsync("remove", key, level, (node, v) => node.RemoveAsync(key, v));
         metrics.Remove();
         return version;
+    }
+
+    public async Task<TagInvalidation> InvalidateTagAsync(string tag)
+    {
+        CacheLimits.ValidateTag(tag);
+        var nodes = (await topology.GetAsync()).AllTargets();
+        var version = new CacheVersion(clock.Next(), _writerId);
+        var calls = nodes.Select(node => WithDeadline(node.Grain.InvalidateTagAsync(tag, version))).ToArray();
+        try
+        {
+            await Task.WhenAll(calls);
+        }
+        catch (Exception)
+        {
+            // Counted below, per node: the nodes that did apply it stay applied.
+        }
+
+        var reached = calls.Where(c => c.IsCompletedSuccessfully).ToArray();
+        return new TagInvalidation(tag, version, reached.Sum(c => c.Result), reached.Length, calls.Length - reached.Length);
+    }
+
+    public async Task<IReadOnlyList<InvalidationCursor>> SubscribeAsync(ICacheInvalidationObserver observer)
+    {
+        ArgumentNullException.ThrowIfNull(observer);
+        var nodes = (await topology.GetAsync()).AllTargets();
+        var calls = nodes.Select(node => WithDeadline(node.Grain.SubscribeAsync(observer))).ToArray();
+        try
+        {
+            await Task.WhenAll(calls);
+        }
+        catch (Exception)
+        {
+            // A node that did not answer is left out; the subscriber hears nothing from it and knows.
+        }
+
+        var cursors = calls.Where(c => c.IsCompletedSuccessfully).Select(c => c.Result).ToArray();
+        return cursors.Length > 0 ? cursors : throw new AllReplicasFailedException("Subscribe", nodes.Count, calls[0].Exception?.InnerException);
     }
 
     public async Task<IReadOnlyList<string>> GetReplicasAsync(string key)
@@ -83,8 +124,9 @@ internal sealed class ReplicatedCache(
     {
         Exception? firstError = null;
         var answered = false;
-        foreach (var replica in replicas)
+        for (var index = 0; index < replicas.Length; index++)
         {
+            var replica = replicas[index];
             NodeReadResult result;
             try
             {
@@ -100,6 +142,12 @@ internal sealed class ReplicatedCache(
             if (result.Version.IsNone && view.InHandoff && !view.OwnedBefore(key, replica.NodeId, _options.ReplicationFactor))
             {
                 continue;
+            }
+
+            // Replicas passed over (failed, or missing the key) are likely stale; others, by chance.
+            if (replicas.Length > 1 && (index > 0 || (_options.ReadRepairChance > 0 && Random.Shared.NextDouble() < _options.ReadRepairChance)))
+            {
+                _ = RepairWhenAnsweredAsync(key, replicas, [.. replicas.Select(r => ReadQuietlyAsync(r, key))]);
             }
 
             return Observe(result);
@@ -129,22 +177,94 @@ internal sealed class ReplicatedCache(
             throw Failed("read", level, required, replicas.Length, outcome);
         }
 
-        var newest = Newest(outcome.Results);
+        var newest = Winner(key, outcome.Results);
         if (newest.Version.IsNone && view.InHandoff)
         {
             // The first answers may all come from owners the key has not reached yet: a miss is final
             // only once every owner, and every previous owner, has answered.
             var all = await Task.WhenAll(calls.Select(c => c.ContinueWith(
                 static t => t.IsCompletedSuccessfully ? t.Result : NodeReadResult.Missing, TaskScheduler.Default)));
-            newest = Newest(all);
+            newest = Winner(key, all);
             if (newest.Version.IsNone && await ReadPreviousOwnersAsync(key, view) is { } moved)
             {
+                await RepairAsync(key, replicas, calls, moved);
                 return moved;
             }
         }
 
+        await RepairAsync(key, replicas, calls, newest);
         return Observe(newest);
     }
+
+    /// <summary>
+    /// Read repair: writes <paramref name="winner"/> back to the replicas whose answer differs from it,
+    /// before the read returns, so the next read anywhere sees it. Answers still outstanding are compared
+    /// when they arrive, in the background.
+    /// </summary>
+    private async Task RepairAsync(string key, NodeTarget[] replicas, Task<NodeReadResult>[] calls, NodeReadResult winner)
+    {
+        List<Task<bool>>? repairs = null;
+        var late = false;
+        for (var i = 0; i < calls.Length; i++)
+        {
+            if (!calls[i].IsCompleted)
+            {
+                late = true;
+            }
+            else if (!winner.Version.IsNone && calls[i].IsCompletedSuccessfully && calls[i].Result.Version != winner.Version)
+            {
+                (repairs ??= []).Add(RepairCallAsync(key, replicas[i], winner));
+            }
+        }
+
+        if (late)
+        {
+            _ = RepairWhenAnsweredAsync(key, replicas, calls);
+        }
+
+        if (repairs is not null)
+        {
+            var repaired = (await Task.WhenAll(repairs)).Count(ok => ok);
+            DistCacheLog.ReadRepaired(logger, key, repaired);
+        }
+    }
+
+    /// <summary>Background read repair: once every call has answered (or failed), repairs those that differ from the winner of all.</summary>
+    private async Task RepairWhenAnsweredAsync(string key, NodeTarget[] replicas, Task<NodeReadResult>[] calls)
+    {
+        try
+        {
+            await Task.WhenAll(calls);
+        }
+        catch (Exception)
+        {
+            // Failed calls are left out below; their failure was counted where it happened.
+        }
+
+        var answers = calls.Where(c => c.IsCompletedSuccessfully).Select(c => c.Result).ToArray();
+        if (answers.Length > 0)
+        {
+            await RepairAsync(key, replicas, calls, Winner(key, answers));
+        }
+    }
+
+    private async Task<bool> RepairCallAsync(string key, NodeTarget replica, NodeReadResult winner)
+    {
+        try
+        {
+            await WithDeadline(replica.Grain.ImportAsync([new TransferEntry(key, winner.Value, winner.Version, winner.ExpiresAtTicks) { Tags = winner.Tags }]));
+            metrics.ReadRepairs(1);
+            return true;
+        }
+        catch (Exception error)
+        {
+            DistCacheLog.ReplicaWriteFailed(logger, replica.NodeId, Describe(error));
+            return false;
+        }
+    }
+
+    /// <summary>A read for background repair: its failures are not failovers of a client read, so they are not counted as such.</summary>
+    private async Task<NodeReadResult> ReadQuietlyAsync(NodeTarget replica, string key) => await WithDeadline(replica.Grain.GetAsync(key));
 
     /// <summary>The newest answer of the key's previous owners that no longer own it, or null if none has it.</summary>
     private async Task<NodeReadResult?> ReadPreviousOwnersAsync(string key, TopologyView view)
@@ -167,20 +287,25 @@ internal sealed class ReplicatedCache(
                 return NodeReadResult.Missing;
             }
         }));
-        var newest = Newest(answers);
+        var newest = Winner(key, answers);
         return newest.Version.IsNone ? null : Observe(newest);
     }
 
-    private static NodeReadResult Newest(IReadOnlyList<NodeReadResult> results)
+    /// <summary>The answer every replica would converge to: causally newest, concurrent ones resolved (their versions merged).</summary>
+    private NodeReadResult Winner(string key, IReadOnlyList<NodeReadResult> results)
     {
-        var newest = results[0];
+        var best = NodeReadResult.Missing;
         foreach (var result in results)
         {
-            newest = result.Version > newest.Version ? result : newest;
+            var (survivor, incomingWins, _) = Reconcile.Pick(Candidate(key, best), Candidate(key, result), resolver);
+            var source = incomingWins ? result : best;
+            best = survivor.Version == source.Version ? source : source with { Version = survivor.Version };
         }
 
-        return newest;
+        return best;
     }
+
+    private static ConflictCandidate Candidate(string key, NodeReadResult result) => new(key, result.Value, result.Version, result.ExpiresAtTicks);
 
     private async Task<NodeReadResult> ReadCallAsync(NodeTarget replica, string key)
     {
@@ -218,7 +343,7 @@ internal sealed class ReplicatedCache(
         var calls = new Task<NodeWriteResult>[replicas.Length];
         for (var i = 0; i < replicas.Length; i++)
         {
-            calls[i] = WriteCallAsync(replicas[i], send(replicas[i].Grain, version));
+            calls[i] = WriteCallAsync(key, replicas, i, send(replicas[i].Grain, version));
         }
 
         QuorumOutcome<NodeWriteResult> outcome;
@@ -257,7 +382,7 @@ internal sealed class ReplicatedCache(
         return version;
     }
 
-    private async Task<NodeWriteResult> WriteCallAsync(NodeTarget replica, Task<NodeWriteResult> call)
+    private async Task<NodeWriteResult> WriteCallAsync(string key, NodeTarget[] replicas, int index, Task<NodeWriteResult> call)
     {
         try
         {
@@ -265,8 +390,20 @@ internal sealed class ReplicatedCache(
         }
         catch (Exception error)
         {
+            var replica = replicas[index];
             metrics.ReplicationFailure(replica.NodeId);
             DistCacheLog.ReplicaWriteFailed(logger, replica.NodeId, Describe(error));
+
+            // Hinted hand-off: the key's other replicas will copy it over once this one answers again.
+            foreach (var other in replicas)
+            {
+                if (other.NodeId != replica.NodeId)
+                {
+                    _ = other.Grain.AddHintsAsync(replica.NodeId, [key]);
+                }
+            }
+
+            metrics.HintRequested();
             throw;
         }
     }

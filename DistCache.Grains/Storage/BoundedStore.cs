@@ -1,9 +1,13 @@
+using DistCache.Replication;
+
 namespace DistCache.Storage;
 
 /// <summary>
 /// A versioned key/value store bounded in bytes. Evicts the least recently used entries when full,
-/// never returns an expired entry, never replaces a newer version with an older one, and keeps
-/// deletes as tombstones for a while so a late write cannot bring a key back.
+/// never returns an expired entry, never replaces a newer version with an older one (concurrent
+/// versions go to the conflict resolver), and keeps deletes as tombstones for a while so a late
+/// write cannot bring a key back. Entries may carry tags; invalidating a tag deletes every entry
+/// that carries it, and for a while also any older write with that tag that arrives late.
 /// Not thread-safe: a node grain runs one request at a time.
 /// </summary>
 internal sealed class BoundedStore
@@ -15,19 +19,23 @@ internal sealed class BoundedStore
     public const int EntryOverheadBytes = 160;
 
     private readonly Dictionary<string, StoreEntry> _entries = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HashSet<StoreEntry>> _byTag = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (CacheVersion Version, long UntilTicks)> _invalidatedTags = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
+    private readonly IConflictResolver _resolver;
     private readonly long _tombstoneRetentionTicks;
     private StoreEntry? _newest;
     private StoreEntry? _oldest;
-    private long _reads, _writes, _hits, _misses, _evictions, _expirations, _staleWrites, _liveItems, _imported;
+    private long _reads, _writes, _hits, _misses, _evictions, _expirations, _staleWrites, _liveItems, _imported, _conflicts;
 
-    public BoundedStore(long capacityBytes, TimeSpan tombstoneRetention, TimeProvider time)
+    public BoundedStore(long capacityBytes, TimeSpan tombstoneRetention, TimeProvider time, IConflictResolver? resolver = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacityBytes);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(tombstoneRetention.Ticks, nameof(tombstoneRetention));
         CapacityBytes = capacityBytes;
         _tombstoneRetentionTicks = tombstoneRetention.Ticks;
         _time = time;
+        _resolver = resolver ?? LastWriterWins.Instance;
     }
 
     public long CapacityBytes { get; }
@@ -39,6 +47,18 @@ internal sealed class BoundedStore
 
     /// <summary>Bytes one entry is charged: key as UTF-16, value, and <see cref="EntryOverheadBytes"/>.</summary>
     public static long SizeOf(string key, int valueLength) => EntryOverheadBytes + 2L * key.Length + valueLength;
+
+    /// <summary>Bytes one entry is charged, with its tags (their references and text) and version vector.</summary>
+    public static long SizeOf(string key, int valueLength, string[]? tags, CacheVersion version)
+    {
+        var size = SizeOf(key, valueLength) + 12L * (version.Absorbed?.Length ?? 0);
+        foreach (var tag in tags ?? [])
+        {
+            size += 8 + 2L * tag.Length;
+        }
+
+        return size;
+    }
 
     public NodeReadResult Get(string key)
     {
@@ -57,17 +77,47 @@ internal sealed class BoundedStore
         }
 
         _hits++;
-        return new NodeReadResult(entry.Value, entry.Version, entry.ExpiresAtTicks);
+        return new NodeReadResult(entry.Value, entry.Version, entry.ExpiresAtTicks) { Tags = entry.Tags };
     }
 
-    public NodeWriteResult Set(string key, byte[] value, CacheVersion version, long expiresAtTicks)
+    public NodeWriteResult Set(string key, byte[] value, CacheVersion version, long expiresAtTicks, string[]? tags = null)
     {
         ArgumentNullException.ThrowIfNull(value);
-        return Write(key, value, version, expiresAtTicks);
+        return Write(key, value, version, expiresAtTicks, tags);
     }
 
     public NodeWriteResult Remove(string key, CacheVersion version) =>
-        Write(key, null, version, _time.GetUtcNow().UtcTicks + _tombstoneRetentionTicks);
+        Write(key, null, version, TombstoneExpiry, null);
+
+    /// <summary>
+    /// Deletes every entry tagged <paramref name="tag"/> written before <paramref name="version"/>, and
+    /// remembers the invalidation for the tombstone retention, so an older tagged write that arrives
+    /// late (a slow replica call, a hint, anti-entropy) is deleted too.
+    /// </summary>
+    /// <returns>The keys deleted.</returns>
+    public List<string> InvalidateTag(string tag, CacheVersion version)
+    {
+        CacheLimits.ValidateTag(tag);
+        if (!_invalidatedTags.TryGetValue(tag, out var known) || known.Version < version)
+        {
+            _invalidatedTags[tag] = (version, TombstoneExpiry);
+        }
+
+        var deleted = new List<string>();
+        if (_byTag.TryGetValue(tag, out var tagged))
+        {
+            foreach (var entry in tagged.ToList())
+            {
+                if (!entry.IsTombstone && entry.Version < version)
+                {
+                    deleted.Add(entry.Key);
+                    Write(entry.Key, null, CacheVersion.Merge(version, entry.Version), TombstoneExpiry, null);
+                }
+            }
+        }
+
+        return deleted;
+    }
 
     /// <summary>Every entry that has not expired, tombstones included, as it would travel to another node.</summary>
     public List<TransferEntry> Export()
@@ -78,16 +128,29 @@ internal sealed class BoundedStore
         {
             if (!entry.IsExpired(now))
             {
-                entries.Add(new TransferEntry(entry.Key, entry.Value, entry.Version, entry.ExpiresAtTicks));
+                entries.Add(entry.ToTransfer());
             }
         }
 
         return entries;
     }
 
+    /// <summary>Every key not expired, tombstones included, with the version held: what anti-entropy digests.</summary>
+    public IEnumerable<KeySummary> Versions()
+    {
+        var now = _time.GetUtcNow().UtcTicks;
+        foreach (var entry in _entries.Values)
+        {
+            if (!entry.IsExpired(now))
+            {
+                yield return new KeySummary(entry.Key, entry.Version);
+            }
+        }
+    }
+
     /// <summary>One key as it would travel, or null if the store does not hold it (or it expired).</summary>
     public TransferEntry? Export(string key) =>
-        TryGetCurrent(key, out var entry) ? new TransferEntry(entry.Key, entry.Value, entry.Version, entry.ExpiresAtTicks) : null;
+        TryGetCurrent(key, out var entry) ? entry.ToTransfer() : null;
 
     /// <summary>Applies an entry copied from another node, if it is newer than what this store holds.</summary>
     public bool Import(TransferEntry entry)
@@ -97,7 +160,7 @@ internal sealed class BoundedStore
             return false;
         }
 
-        var applied = Write(entry.Key, entry.Value, entry.Version, entry.ExpiresAtTicks).Applied;
+        var applied = Write(entry.Key, entry.Value, entry.Version, entry.ExpiresAtTicks, entry.Tags).Applied;
         _imported += applied ? 1 : 0;
         return applied;
     }
@@ -119,6 +182,14 @@ internal sealed class BoundedStore
     {
         var now = _time.GetUtcNow().UtcTicks;
         var removed = 0;
+        foreach (var (tag, invalidation) in _invalidatedTags)
+        {
+            if (invalidation.UntilTicks <= now)
+            {
+                _invalidatedTags.Remove(tag);
+            }
+        }
+
         foreach (var entry in _entries.Values)
         {
             // Removing during enumeration is allowed for Dictionary since .NET Core 3.0.
@@ -141,13 +212,14 @@ internal sealed class BoundedStore
         Evictions = _evictions,
         Expirations = _expirations,
         StaleWrites = _staleWrites,
+        Conflicts = _conflicts,
         Imported = _imported,
         Items = _liveItems,
         Bytes = UsedBytes,
         CapacityBytes = CapacityBytes,
     };
 
-    private NodeWriteResult Write(string key, byte[]? value, CacheVersion version, long expiresAtTicks)
+    private NodeWriteResult Write(string key, byte[]? value, CacheVersion version, long expiresAtTicks, string[]? tags)
     {
         CacheLimits.ValidateKey(key);
         if (version.IsNone)
@@ -155,7 +227,13 @@ internal sealed class BoundedStore
             throw new ArgumentException($"The write to key '{key}' carries no version.", nameof(version));
         }
 
-        var size = SizeOf(key, value?.Length ?? 0);
+        if (value is not null && IsInvalidated(tags, version))
+        {
+            // Written before its tag was invalidated, and arriving only now: it is deleted on arrival.
+            (value, expiresAtTicks, tags) = (null, TombstoneExpiry, null);
+        }
+
+        var size = SizeOf(key, value?.Length ?? 0, tags, version);
         if (size > CapacityBytes)
         {
             throw new ArgumentException(
@@ -165,36 +243,84 @@ internal sealed class BoundedStore
         _writes++;
         if (TryGetCurrent(key, out var entry))
         {
-            if (entry.Version >= version)
+            var (survivor, incomingWins, conflict) = Reconcile.Pick(
+                entry.ToCandidate(), new ConflictCandidate(key, value, version, expiresAtTicks), _resolver);
+            _conflicts += conflict ? 1 : 0;
+            if (!incomingWins)
             {
-                // An older write arriving late (or a retry of the same one): the newer data stays.
-                if (entry.Version > version)
+                // An older write arriving late, a retry, or the loser of a conflict: the held value stays,
+                // though after a conflict its version absorbs the loser's.
+                _staleWrites += conflict ? 0 : survivor.Version == version ? 0 : 1;
+                if (conflict)
                 {
-                    _staleWrites++;
+                    Update(entry, entry.Value, survivor.Version, entry.ExpiresAtTicks, entry.Tags);
                 }
 
                 return new NodeWriteResult(false, entry.Version);
             }
 
             _liveItems += (value is null ? 0 : 1) - (entry.IsTombstone ? 0 : 1);
-            UsedBytes += size - entry.Size;
             MoveToNewest(entry);
+            Update(entry, value, survivor.Version, expiresAtTicks, tags);
         }
         else
         {
             entry = new StoreEntry(key);
             _entries.Add(key, entry);
             _liveItems += value is null ? 0 : 1;
-            UsedBytes += size;
             LinkAsNewest(entry);
+            Update(entry, value, version, expiresAtTicks, tags);
         }
 
+        EvictOverflow();
+        return new NodeWriteResult(true, entry.Version);
+    }
+
+    private long TombstoneExpiry => _time.GetUtcNow().UtcTicks + _tombstoneRetentionTicks;
+
+    private bool IsInvalidated(string[]? tags, CacheVersion version)
+    {
+        foreach (var tag in tags ?? [])
+        {
+            if (_invalidatedTags.TryGetValue(tag, out var invalidation) && version < invalidation.Version)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private void Update(StoreEntry entry, byte[]? value, CacheVersion version, long expiresAtTicks, string[]? tags)
+    {
+        Untag(entry);
+        var size = SizeOf(entry.Key, value?.Length ?? 0, tags, version);
+        UsedBytes += size - entry.Size;
         entry.Value = value;
         entry.Version = version;
         entry.ExpiresAtTicks = expiresAtTicks;
+        entry.Tags = tags;
         entry.Size = size;
-        EvictOverflow();
-        return new NodeWriteResult(true, version);
+        foreach (var tag in tags ?? [])
+        {
+            if (!_byTag.TryGetValue(tag, out var tagged))
+            {
+                _byTag[tag] = tagged = [];
+            }
+
+            tagged.Add(entry);
+        }
+    }
+
+    private void Untag(StoreEntry entry)
+    {
+        foreach (var tag in entry.Tags ?? [])
+        {
+            if (_byTag.TryGetValue(tag, out var tagged) && tagged.Remove(entry) && tagged.Count == 0)
+            {
+                _byTag.Remove(tag);
+            }
+        }
     }
 
     private bool TryGetCurrent(string key, out StoreEntry entry)
@@ -231,6 +357,7 @@ internal sealed class BoundedStore
     {
         _entries.Remove(entry.Key);
         Unlink(entry);
+        Untag(entry);
         UsedBytes -= entry.Size;
         if (!entry.IsTombstone)
         {

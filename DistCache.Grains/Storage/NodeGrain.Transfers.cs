@@ -164,7 +164,7 @@ internal sealed partial class NodeGrain
         }
     }
 
-    private async Task<bool> SendAsync(string target, List<TransferEntry> entries)
+    private async Task<bool> SendAsync(string target, List<TransferEntry> entries, bool hints = false)
     {
         var node = GrainFactory.GetGrain<INodeGrain>(target);
         try
@@ -192,7 +192,16 @@ internal sealed partial class NodeGrain
         }
         catch (Exception error)
         {
-            DistCacheLog.TransferFailed(logger, NodeId, target, error);
+            if (hints)
+            {
+                // Expected while the replica is still down; tried again every tick.
+                DistCacheLog.HintDeliveryFailed(logger, NodeId, target, error.GetType().Name, error.Message);
+            }
+            else
+            {
+                DistCacheLog.TransferFailed(logger, NodeId, target, error);
+            }
+
             return false;
         }
     }

@@ -1,5 +1,6 @@
 using DistCache.Hosting;
 using DistCache.Placement;
+using DistCache.Replication;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -12,8 +13,9 @@ namespace DistCache.Storage;
 
 /// <summary>
 /// One cache node: a <see cref="BoundedStore"/> pinned to its silo, heartbeating its metrics to
-/// the coordinator, and moving its entries to their new owners when the ring changes
-/// (NodeGrain.Transfers.cs).
+/// the coordinator. Partial files hold the rest: moving entries when the ring changes
+/// (Transfers), hinted hand-off (Hints), anti-entropy with the other replicas (AntiEntropy), and
+/// the invalidation feed to subscribers (Invalidations).
 /// </summary>
 [SiloPinnedPlacement]
 [GrainDirectory(GrainDirectoryName = DistCacheSiloBuilderExtensions.NodeDirectory)] // Survives the death of the silo holding its entry (see AddDistCache).
@@ -24,6 +26,7 @@ internal sealed partial class NodeGrain(
     IOptions<DistCacheOptions> options,
     [FromKeyedServices(DistCacheSiloBuilderExtensions.ClockServiceKey)] TimeProvider time,
     IEnvironmentStatisticsProvider environment,
+    IConflictResolver resolver,
     TopologyCache topology,
     NodeActivations activations,
     ILogger<NodeGrain> logger) : Grain, INodeGrain
@@ -43,7 +46,9 @@ internal sealed partial class NodeGrain(
     {
         var nodeId = this.GetPrimaryKeyString();
         _registration = new NodeRegistration(nodeId, NodeIds.SiloOf(nodeId).ToParsableString(), _options.NodeCapacityBytes);
-        _store = new BoundedStore(_options.NodeCapacityBytes, _options.TombstoneRetention, time);
+        _store = new BoundedStore(_options.NodeCapacityBytes, _options.TombstoneRetention, time, resolver);
+        _hints = new HintBook(_options.MaxHintsPerNode, _options.HintWindow);
+        _feed = new InvalidationFeed(nodeId, _options.InvalidationSubscriptionExpiry, _options.InvalidationHeartbeatInterval, logger);
         _placedUnder = topology.Current;
         if (!activations.IsFirst(nodeId))
         {
@@ -58,6 +63,9 @@ internal sealed partial class NodeGrain(
         this.RegisterGrainTimer(SendHeartbeatAsync, new GrainTimerCreationOptions(_options.HeartbeatInterval, _options.HeartbeatInterval));
         this.RegisterGrainTimer(SweepExpired, new GrainTimerCreationOptions(_options.ExpirationSweepInterval, _options.ExpirationSweepInterval));
         this.RegisterGrainTimer(FollowTopologyAsync, new GrainTimerCreationOptions(_options.TopologyRefreshInterval, _options.TopologyRefreshInterval));
+        this.RegisterGrainTimer(DeliverHintsAsync, new GrainTimerCreationOptions(_options.TopologyRefreshInterval, _options.TopologyRefreshInterval));
+        this.RegisterGrainTimer(RunAntiEntropyAsync, new GrainTimerCreationOptions(_options.AntiEntropyInterval, _options.AntiEntropyInterval));
+        this.RegisterGrainTimer(FlushInvalidations, new GrainTimerCreationOptions(_options.InvalidationFlushInterval, _options.InvalidationFlushInterval));
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -80,32 +88,35 @@ internal sealed partial class NodeGrain(
         return Task.FromResult(_store.Get(key));
     }
 
-    public Task<NodeWriteResult> SetAsync(string key, byte[] value, CacheVersion version, long expiresAtTicks)
+    public Task<NodeWriteResult> SetAsync(string key, byte[] value, CacheVersion version, long expiresAtTicks, string[]? tags)
     {
         EnsureInService();
-        return Task.FromResult(_store.Set(key, value, version, expiresAtTicks));
+        return Task.FromResult(Changed(key, _store.Set(key, value, version, expiresAtTicks, tags)));
     }
 
     public Task<NodeWriteResult> RemoveAsync(string key, CacheVersion version)
     {
         EnsureInService();
-        return Task.FromResult(_store.Remove(key, version));
+        return Task.FromResult(Changed(key, _store.Remove(key, version)));
     }
 
     public Task<int> ImportAsync(IReadOnlyList<TransferEntry> entries)
     {
         EnsureInService();
-        var applied = 0;
-        foreach (var entry in entries)
-        {
-            applied += _store.Import(entry) ? 1 : 0;
-        }
-
-        return Task.FromResult(applied);
+        return Task.FromResult(Import(entries));
     }
 
     public Task<StoreCounters> GetCountersAsync() =>
-        Task.FromResult(_store.GetCounters() with { Exported = _exported, Dropped = _dropped });
+        Task.FromResult(_store.GetCounters() with
+        {
+            Exported = _exported,
+            Dropped = _dropped,
+            HintsPending = _hints.Count,
+            HintsDelivered = _hintsDelivered,
+            AntiEntropyRounds = _antiEntropyRounds,
+            AntiEntropyDigestBytes = _antiEntropyDigestBytes,
+            AntiEntropyEntries = _antiEntropyEntries,
+        });
 
     public Task SimulateOutageAsync(bool inOutage)
     {
@@ -116,6 +127,31 @@ internal sealed partial class NodeGrain(
 
         _inOutage = inOutage;
         return Task.CompletedTask;
+    }
+
+    private int Import(IReadOnlyList<TransferEntry> entries)
+    {
+        var applied = 0;
+        foreach (var entry in entries)
+        {
+            if (_store.Import(entry))
+            {
+                applied++;
+                _feed.KeyChanged(entry.Key);
+            }
+        }
+
+        return applied;
+    }
+
+    private NodeWriteResult Changed(string key, NodeWriteResult result)
+    {
+        if (result.Applied)
+        {
+            _feed.KeyChanged(key);
+        }
+
+        return result;
     }
 
     private void EnsureInService()
@@ -149,7 +185,7 @@ internal sealed partial class NodeGrain(
             stats.FilteredCpuUsagePercentage,
             stats.FilteredMemoryUsageBytes,
             stats.FilteredAvailableMemoryBytes,
-            _store.GetCounters()));
+            _store.GetCounters() with { HintsPending = _hints.Count }));
     }
 
     private Task SweepExpired(CancellationToken cancellationToken)

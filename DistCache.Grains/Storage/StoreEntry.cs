@@ -10,6 +10,9 @@ internal sealed class StoreEntry(string key)
 
     public CacheVersion Version { get; set; }
 
+    /// <summary>The tags the entry was written with; null for none.</summary>
+    public string[]? Tags { get; set; }
+
     /// <summary>UTC ticks after which the entry is gone; 0 for never.</summary>
     public long ExpiresAtTicks { get; set; }
 
@@ -23,4 +26,8 @@ internal sealed class StoreEntry(string key)
     public bool IsTombstone => Value is null;
 
     public bool IsExpired(long nowTicks) => ExpiresAtTicks != 0 && ExpiresAtTicks <= nowTicks;
+
+    public TransferEntry ToTransfer() => new(Key, Value, Version, ExpiresAtTicks) { Tags = Tags };
+
+    public ConflictCandidate ToCandidate() => new(Key, Value, Version, ExpiresAtTicks);
 }

@@ -22,6 +22,12 @@ public sealed record DataPathCounters
     /// <summary>Operations that failed (consistency not met, no nodes).</summary>
     [Id(5)] public long Failures { get; init; }
 
+    /// <summary>Replicas a read found stale and wrote the winning version back to.</summary>
+    [Id(7)] public long ReadRepairs { get; init; }
+
+    /// <summary>Replica writes that failed and were left as hints with the key's other replicas.</summary>
+    [Id(8)] public long HintsRequested { get; init; }
+
     /// <summary>Per node id: failovers away from it and writes it failed to acknowledge.</summary>
     [Id(6)] public IReadOnlyDictionary<string, ReplicaCallCounters> ByNode { get; init; } = new Dictionary<string, ReplicaCallCounters>();
 }

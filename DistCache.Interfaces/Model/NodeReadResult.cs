@@ -13,6 +13,9 @@ public sealed record NodeReadResult(
     /// <summary>The node holds nothing for the key.</summary>
     public static readonly NodeReadResult Missing = new(null, CacheVersion.None, 0);
 
+    /// <summary>The tags the value was written with; null for none.</summary>
+    [Id(3)] public string[]? Tags { get; init; }
+
     /// <summary>Whether this is a live value (not missing, not deleted).</summary>
     public bool IsLive => Value is not null;
 }

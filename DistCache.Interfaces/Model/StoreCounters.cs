@@ -42,4 +42,22 @@ public sealed record StoreCounters
 
     /// <summary>Entries this node dropped after handing them to their new owners.</summary>
     [Id(12)] public long Dropped { get; init; }
+
+    /// <summary>Writes that met a concurrent version of their key here; the conflict resolver chose the survivor.</summary>
+    [Id(13)] public long Conflicts { get; init; }
+
+    /// <summary>Hints this node holds: keys to copy to replicas that missed a write while unreachable.</summary>
+    [Id(14)] public long HintsPending { get; init; }
+
+    /// <summary>Hints this node delivered to a replica that came back.</summary>
+    [Id(15)] public long HintsDelivered { get; init; }
+
+    /// <summary>Anti-entropy comparisons this node started with replicas it shares keys with.</summary>
+    [Id(16)] public long AntiEntropyRounds { get; init; }
+
+    /// <summary>Bytes of digests this node sent and received in anti-entropy comparisons.</summary>
+    [Id(17)] public long AntiEntropyDigestBytes { get; init; }
+
+    /// <summary>Entries this node sent to a peer because anti-entropy found them missing or older there (or in conflict).</summary>
+    [Id(18)] public long AntiEntropyEntries { get; init; }
 }

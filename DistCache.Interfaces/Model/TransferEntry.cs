@@ -10,4 +10,8 @@ public sealed record TransferEntry(
     [property: Id(0)] string Key,
     [property: Id(1)] byte[]? Value,
     [property: Id(2)] CacheVersion Version,
-    [property: Id(3)] long ExpiresAtTicks);
+    [property: Id(3)] long ExpiresAtTicks)
+{
+    /// <summary>The tags the entry was written with; null for none.</summary>
+    [Id(4)] public string[]? Tags { get; init; }
+}

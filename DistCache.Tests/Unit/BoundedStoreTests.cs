@@ -167,4 +167,72 @@ public sealed class BoundedStoreTests
         Assert.Equal(before, store.GetCounters());
         Assert.True(store.Get("keep").IsLive);
     }
+
+    [Fact]
+    public void InvalidatingATagDeletesEveryEntryWrittenBeforeItWithThatTagAndNothingElse()
+    {
+        var store = Store(1 << 20);
+        store.Set("a", [1], NextVersion(), 0, ["model:x"]);
+        store.Set("b", [2], NextVersion(), 0, ["model:x", "region:eu"]);
+        store.Set("c", [3], NextVersion(), 0, ["model:y"]);
+        var invalidation = NextVersion();
+        store.Set("d", [4], NextVersion(), 0, ["model:x"]);
+
+        var deleted = store.InvalidateTag("model:x", invalidation);
+
+        Assert.Equal(["a", "b"], deleted.Order());
+        Assert.False(store.Get("a").IsLive);
+        Assert.False(store.Get("b").IsLive);
+        Assert.True(store.Get("c").IsLive);
+        Assert.True(store.Get("d").IsLive);
+
+        // The delete dominates what it deleted, so a replica still holding the old value takes the delete.
+        Assert.Equal(Causality.Newer, store.Get("a").Version.CompareCausally(new CacheVersion(1, 1)));
+    }
+
+    [Fact]
+    public void ATaggedWriteOlderThanTheTagsInvalidationIsDeletedOnArrival()
+    {
+        var store = Store(1 << 20);
+        var late = NextVersion();
+        store.InvalidateTag("model:x", NextVersion());
+
+        var result = store.Set("a", [1], late, 0, ["model:x"]);
+
+        Assert.True(result.Applied);
+        Assert.False(store.Get("a").IsLive);
+        Assert.True(store.Set("b", [1], NextVersion(), 0, ["model:x"]).Applied);
+        Assert.True(store.Get("b").IsLive);
+    }
+
+    [Fact]
+    public void TagsAreChargedToTheEntryAndForgottenWhenItIsEvicted()
+    {
+        var store = Store(BoundedStore.SizeOf("a", 10, ["t1"], new CacheVersion(1, 1)) + 10);
+        store.Set("a", new byte[10], NextVersion(), 0, ["t1"]);
+        Assert.Equal(BoundedStore.SizeOf("a", 10) + 8 + 2 * 2, store.UsedBytes);
+
+        // "b" evicts "a"; invalidating t1 then finds nothing.
+        store.Set("b", new byte[10], NextVersion(), 0);
+        Assert.Empty(store.InvalidateTag("t1", NextVersion()));
+        Assert.True(store.Get("b").IsLive);
+    }
+
+    [Fact]
+    public void ConcurrentWritesAreResolvedAndCounted()
+    {
+        var store = Store(1 << 20);
+        store.Set("k", [1], new CacheVersion(10, 1), 0);
+        var result = store.Set("k", [2], new CacheVersion(20, 2), 0);
+
+        Assert.True(result.Applied);
+        Assert.Equal([2], store.Get("k").Value);
+        Assert.Equal([new VersionDot(1, 10)], store.Get("k").Version.Absorbed!);
+        Assert.Equal(1, store.GetCounters().Conflicts);
+
+        // The loser arriving again is now causally older: not a conflict any more.
+        Assert.False(store.Set("k", [1], new CacheVersion(10, 1), 0).Applied);
+        Assert.Equal(1, store.GetCounters().Conflicts);
+        Assert.Equal(1, store.GetCounters().StaleWrites);
+    }
 }

@@ -1,0 +1,251 @@
+using System.Diagnostics;
+
+namespace DistCache.Client;
+
+/// <summary>
+/// Subscribes to the invalidation feed of every cache node and raises <see cref="Invalidated"/> for
+/// each batch. It also tells when it may have missed something, so a near cache can drop what it holds
+/// instead of staying stale: a gap in a node's batch numbers, a node that restarted, a renewal that
+/// shows batches never received, or a node silent for <see cref="CacheInvalidationListenerOptions.StaleAfter"/>.
+/// Keep the listener referenced while in use; dispose it to unsubscribe.
+/// </summary>
+public sealed class CacheInvalidationListener : ICacheInvalidationObserver, IAsyncDisposable
+{
+    private readonly IGrainFactory _grains;
+    private readonly CacheInvalidationListenerOptions _options;
+    private readonly Dictionary<string, NodeFeed> _nodes = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stop = new();
+    private ICacheInvalidationObserver? _reference;
+    private Task _loop = Task.CompletedTask;
+
+    private CacheInvalidationListener(IGrainFactory grains, CacheInvalidationListenerOptions options) =>
+        (_grains, _options) = (grains, options);
+
+    /// <summary>A batch of keys and tags invalidated on one node. Raised on an Orleans thread; keep handlers short.</summary>
+    public event Action<InvalidationBatch>? Invalidated;
+
+    /// <summary>The listener may have missed invalidations; the argument says why. Drop what was cached.</summary>
+    public event Action<string>? MayBeStale;
+
+    /// <summary>How many times <see cref="MayBeStale"/> was raised.</summary>
+    public long StaleSignals { get; private set; }
+
+    /// <summary>The nodes whose feed the listener follows.</summary>
+    public IReadOnlyList<string> Nodes
+    {
+        get
+        {
+            lock (_nodes)
+            {
+                return [.. _nodes.Keys];
+            }
+        }
+    }
+
+    /// <summary>Subscribes to every node and starts renewing the subscription in the background.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A setting in <paramref name="options"/> is out of range.</exception>
+    public static async Task<CacheInvalidationListener> StartAsync(IGrainFactory grains, CacheInvalidationListenerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(grains);
+        options ??= new CacheInvalidationListenerOptions();
+        options.Validate();
+        var listener = new CacheInvalidationListener(grains, options);
+        listener._reference = grains.CreateObjectReference<ICacheInvalidationObserver>(listener);
+        await listener.RenewAsync();
+        listener._loop = listener.RunAsync(listener._stop.Token);
+        return listener;
+    }
+
+    /// <inheritdoc />
+    Task ICacheInvalidationObserver.OnInvalidatedAsync(InvalidationBatch batch)
+    {
+        var cursor = batch.Cursor;
+        string? stale = null;
+        lock (_nodes)
+        {
+            if (!_nodes.TryGetValue(cursor.NodeId, out var feed))
+            {
+                // Before the subscription call returned: this batch sets where the feed stands.
+                _nodes[cursor.NodeId] = new NodeFeed(cursor.Incarnation, cursor.Sequence);
+            }
+            else
+            {
+                stale = feed.Receive(cursor, batch.IsHeartbeat);
+            }
+        }
+
+        if (!batch.IsHeartbeat)
+        {
+            Invalidated?.Invoke(batch);
+        }
+
+        if (stale is not null)
+        {
+            RaiseStale(stale);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _loop;
+        if (_reference is not null)
+        {
+            _grains.DeleteObjectReference<ICacheInvalidationObserver>(_reference);
+        }
+
+        _stop.Dispose();
+    }
+
+    private async Task RunAsync(CancellationToken stop)
+    {
+        var tick = TimeSpan.FromTicks(Math.Min(_options.RenewInterval.Ticks, _options.StaleAfter.Ticks) / 2);
+        using var timer = new PeriodicTimer(tick);
+        var lastRenewal = Stopwatch.GetTimestamp();
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop))
+            {
+                foreach (var reason in Problems())
+                {
+                    RaiseStale(reason);
+                }
+
+                if (Stopwatch.GetElapsedTime(lastRenewal) >= _options.RenewInterval)
+                {
+                    lastRenewal = Stopwatch.GetTimestamp();
+                    try
+                    {
+                        await RenewAsync();
+                    }
+                    catch (Exception error) when (error is not OperationCanceledException)
+                    {
+                        // The cluster is unreachable; silence detection reports it, and the next renewal retries.
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Disposed.
+        }
+    }
+
+    private async Task RenewAsync()
+    {
+        var cursors = await _grains.GetGrain<ICacheGrain>(0).SubscribeAsync(_reference!);
+        var stale = new List<string>();
+        lock (_nodes)
+        {
+            foreach (var cursor in cursors)
+            {
+                if (!_nodes.TryGetValue(cursor.NodeId, out var feed))
+                {
+                    _nodes[cursor.NodeId] = new NodeFeed(cursor.Incarnation, cursor.Sequence);
+                }
+                else if (feed.Renewed(cursor) is { } reason)
+                {
+                    stale.Add(reason);
+                }
+            }
+
+            // Nodes gone from the topology: their keys' other replicas report for them now.
+            foreach (var gone in _nodes.Keys.Except(cursors.Select(c => c.NodeId)).ToList())
+            {
+                _nodes.Remove(gone);
+            }
+        }
+
+        foreach (var reason in stale)
+        {
+            RaiseStale(reason);
+        }
+    }
+
+    private List<string> Problems()
+    {
+        lock (_nodes)
+        {
+            return _nodes.Select(n => n.Value.Check(n.Key, _options.StaleAfter)).OfType<string>().ToList();
+        }
+    }
+
+    private void RaiseStale(string reason)
+    {
+        StaleSignals++;
+        MayBeStale?.Invoke(reason);
+    }
+
+    /// <summary>What the listener knows of one node's feed.</summary>
+    private sealed class NodeFeed(Guid incarnation, long sequence)
+    {
+        private Guid _incarnation = incarnation;
+        private long _sequence = sequence;
+        private long _heardAt = Stopwatch.GetTimestamp();
+        private bool _silent;
+        private long _awaited;
+        private long _awaitedSince;
+
+        /// <summary>Takes a batch or heartbeat in; returns why the listener may be stale, or null.</summary>
+        public string? Receive(InvalidationCursor cursor, bool heartbeat)
+        {
+            _heardAt = Stopwatch.GetTimestamp();
+            _silent = false;
+            var expected = heartbeat ? _sequence : _sequence + 1;
+            string? stale = null;
+            if (cursor.Incarnation != _incarnation)
+            {
+                stale = $"node {cursor.NodeId} restarted its feed";
+                _incarnation = cursor.Incarnation;
+                _sequence = cursor.Sequence;
+            }
+            else if (cursor.Sequence > expected)
+            {
+                stale = $"node {cursor.NodeId} sent batch {cursor.Sequence} after {_sequence}: {cursor.Sequence - expected} missed";
+            }
+
+            _sequence = Math.Max(_sequence, cursor.Sequence);
+            return stale;
+        }
+
+        /// <summary>Takes a renewal's cursor in; returns why the listener may be stale, or null.</summary>
+        public string? Renewed(InvalidationCursor cursor)
+        {
+            if (cursor.Incarnation != _incarnation)
+            {
+                (_incarnation, _sequence) = (cursor.Incarnation, cursor.Sequence);
+                return $"node {cursor.NodeId} restarted its feed";
+            }
+
+            // Batches up to the cursor were sent; the last may still be in flight, so judge at a later check.
+            if (cursor.Sequence > _sequence && cursor.Sequence > _awaited)
+            {
+                (_awaited, _awaitedSince) = (cursor.Sequence, Stopwatch.GetTimestamp());
+            }
+
+            return null;
+        }
+
+        /// <summary>Why the listener may be stale on this node's account, reported once per problem; or null.</summary>
+        public string? Check(string nodeId, TimeSpan limit)
+        {
+            if (_awaited > _sequence && Stopwatch.GetElapsedTime(_awaitedSince) >= limit)
+            {
+                var missed = _awaited - _sequence;
+                _sequence = _awaited;
+                return $"node {nodeId} sent {missed} batches this listener never received";
+            }
+
+            if (!_silent && Stopwatch.GetElapsedTime(_heardAt) >= limit)
+            {
+                _silent = true;
+                return $"node {nodeId} was silent for more than {limit}";
+            }
+
+            return null;
+        }
+    }
+}

@@ -1,0 +1,118 @@
+using System.Collections.Concurrent;
+using DistCache.Client;
+
+namespace DistCache.Tests.Cluster;
+
+/// <summary>Invalidating a tag deletes its keys on every replica and tells every subscriber; subscribers learn when they may have missed something.</summary>
+[Collection(ThreeSiloGroup.Name)]
+public sealed class TagInvalidationTests(ThreeSiloCluster fixture)
+{
+    [Fact]
+    public async Task InvalidatingATagReachesEveryReplicaAndEverySubscriber()
+    {
+        var tag = $"model:{Guid.NewGuid():N}";
+        var subscribers = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => Subscriber.StartAsync(fixture)));
+        var tagged = Enumerable.Range(0, 20).Select(i => TestKey.New(suffix: $"-tagged-{i}")).ToArray();
+        var other = Enumerable.Range(0, 5).Select(i => TestKey.New(suffix: $"-other-{i}")).ToArray();
+        foreach (var key in tagged)
+        {
+            await fixture.Cache.SetAsync(key, [1], null, ConsistencyLevel.Strong, [tag, "region:eu"]);
+        }
+
+        foreach (var key in other)
+        {
+            await fixture.Cache.SetAsync(key, [2], null, ConsistencyLevel.Strong, ["region:eu"]);
+        }
+
+        var result = await fixture.Cache.InvalidateTagAsync(tag);
+
+        Assert.Equal((tagged.Length * 3, 3, 0), (result.Deleted, result.NodesReached, result.NodesFailed));
+        foreach (var key in tagged)
+        {
+            Assert.All(await Replicas.HeldAsync(fixture, key), held =>
+            {
+                Assert.False(held.IsLive);
+                Assert.Equal((result.Version.Timestamp, result.Version.WriterId), (held.Version.Timestamp, held.Version.WriterId));
+            });
+            Assert.Null(await fixture.Cache.GetAsync(key, ConsistencyLevel.Eventual));
+        }
+
+        foreach (var key in other)
+        {
+            Assert.Equal([2], (await fixture.Cache.GetAsync(key, ConsistencyLevel.Strong))!.Value);
+        }
+
+        foreach (var subscriber in subscribers)
+        {
+            await Eventually.TrueAsync(
+                () => Task.FromResult(tagged.All(subscriber.KeysInvalidatedWith(tag).Contains) && subscriber.NodesThatSent(tag) == 3),
+                "every subscriber to hear of every deleted key, from every node");
+            await subscriber.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task ASubscriberLearnsItMayBeStaleWhenANodeFallsSilent()
+    {
+        await using var subscriber = await Subscriber.StartAsync(fixture, staleAfter: TimeSpan.FromSeconds(2));
+        var node = (await fixture.NodeIdsAsync())[0];
+        await Task.Delay(TimeSpan.FromSeconds(2.5)); // Not synchronization: heartbeats keep a quiet feed from looking silent.
+        Assert.Empty(subscriber.StaleReasons);
+
+        await using (await NodeOutage.StartAsync(fixture, node))
+        {
+            await Eventually.TrueAsync(
+                () => Task.FromResult(subscriber.StaleReasons.Any(r => r.Contains(node) && r.Contains("silent"))),
+                "the subscriber to notice the silent node");
+        }
+    }
+
+    [Fact]
+    public async Task ASubscriberThatMissesABatchLearnsItMayBeStale()
+    {
+        await using var subscriber = await Subscriber.StartAsync(fixture);
+        var node = subscriber.Listener.Nodes[0];
+        var key = TestKey.New();
+        await fixture.Cache.SetAsync(key, [1], null, ConsistencyLevel.Strong);
+        await Eventually.TrueAsync(() => Task.FromResult(subscriber.NodesThatReported(key) == 3), "every replica to report the write");
+        Assert.Empty(subscriber.StaleReasons);
+
+        // A batch numbered far ahead of the last one received: the ones between were lost.
+        var observer = (ICacheInvalidationObserver)subscriber.Listener;
+        var cursor = subscriber.LastCursorOf(node);
+        await observer.OnInvalidatedAsync(new InvalidationBatch(cursor with { Sequence = cursor.Sequence + 5 }, ["x"], []));
+
+        Assert.Contains(subscriber.StaleReasons, r => r.Contains(node) && r.Contains("missed"));
+    }
+
+    /// <summary>A listener and what it heard.</summary>
+    private sealed class Subscriber : IAsyncDisposable
+    {
+        private readonly ConcurrentQueue<InvalidationBatch> _batches = new();
+        private readonly ConcurrentQueue<string> _stale = new();
+
+        private Subscriber(CacheInvalidationListener listener)
+        {
+            Listener = listener;
+            listener.Invalidated += _batches.Enqueue;
+            listener.MayBeStale += _stale.Enqueue;
+        }
+
+        public CacheInvalidationListener Listener { get; }
+
+        public IReadOnlyCollection<string> StaleReasons => _stale;
+
+        public static async Task<Subscriber> StartAsync(CacheClusterFixture fixture, TimeSpan? staleAfter = null) =>
+            new(await CacheInvalidationListener.StartAsync(fixture.Client, new CacheInvalidationListenerOptions { StaleAfter = staleAfter ?? TimeSpan.FromSeconds(5) }));
+
+        public HashSet<string> KeysInvalidatedWith(string tag) => _batches.Where(b => b.Tags.Contains(tag)).SelectMany(b => b.Keys).ToHashSet();
+
+        public int NodesThatReported(string key) => _batches.Where(b => b.Keys.Contains(key)).Select(b => b.Cursor.NodeId).Distinct().Count();
+
+        public int NodesThatSent(string tag) => _batches.Where(b => b.Tags.Contains(tag)).Select(b => b.Cursor.NodeId).Distinct().Count();
+
+        public InvalidationCursor LastCursorOf(string node) => _batches.Last(b => b.Cursor.NodeId == node).Cursor;
+
+        public ValueTask DisposeAsync() => Listener.DisposeAsync();
+    }
+}
