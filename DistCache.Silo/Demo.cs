@@ -4,8 +4,8 @@ using System.Text;
 namespace DistCache.Silo;
 
 /// <summary>
-/// A short tour a newcomer can watch: writes and reads at each consistency level, one node put
-/// into an outage, reads failing over to its replicas, and the cluster's statistics.
+/// A short tour a newcomer can watch: writes and reads at each consistency level, invalidating routes
+/// by tag, one node put into an outage, reads failing over to its replicas, and the cluster's statistics.
 /// </summary>
 internal sealed class Demo(IGrainFactory grains, TextWriter output)
 {
@@ -21,6 +21,8 @@ internal sealed class Demo(IGrainFactory grains, TextWriter output)
         {
             await WriteAndReadAsync(level);
         }
+
+        await InvalidateByTagAsync();
 
         var nodes = await Coordinator.GetNodesAsync();
         var victim = nodes[0].NodeId;
@@ -65,6 +67,9 @@ internal sealed class Demo(IGrainFactory grains, TextWriter output)
                          $"{stats.Operations.Writes} writes, {stats.Operations.Removes} removes, {stats.Operations.Failures} failed");
         output.WriteLine($"   failovers {stats.Failovers}, replication failures {stats.ReplicationFailures}, evictions {stats.Evictions}, " +
                          $"items {stats.Items} (all replicas), {NodeTable.FormatBytes(stats.Bytes)} used, utilization {stats.Utilization:P3}");
+        output.WriteLine($"   convergence: {stats.Nodes.Sum(n => n.Store.Conflicts)} conflicts resolved, {stats.Operations.ReadRepairs} read repairs, " +
+                         $"{stats.Nodes.Sum(n => n.Store.HintsDelivered)} hinted writes delivered, {stats.Nodes.Sum(n => n.Store.AntiEntropyRounds)} anti-entropy rounds " +
+                         $"({NodeTable.FormatBytes(stats.Nodes.Sum(n => n.Store.AntiEntropyDigestBytes))} of digests, {stats.Nodes.Sum(n => n.Store.AntiEntropyEntries)} entries exchanged)");
         foreach (var node in stats.Nodes)
         {
             output.WriteLine($"   {NodeIds.Display(node.Node.NodeId),-24} {node.Node.Status,-9} reads {node.Store.Reads,5}  writes {node.Store.Writes,5}  " +
@@ -91,6 +96,25 @@ internal sealed class Demo(IGrainFactory grains, TextWriter output)
         await Cache.RemoveAsync($"demo:{level}:0", level);
         var afterRemove = await Cache.GetAsync($"demo:{level}:0", level);
         output.WriteLine($"   removed demo:{level}:0; reading it again gives {(afterRemove is null ? "nothing" : "a value (unexpected)")}");
+    }
+
+    private async Task InvalidateByTagAsync()
+    {
+        string[] models = ["model:gpt", "model:claude"];
+        for (var i = 0; i < 100; i++)
+        {
+            await Cache.SetAsync($"demo:route:{i}", Encoding.UTF8.GetBytes($"prompt {i} -> {models[i % 2]}"), TimeSpan.FromMinutes(10), ConsistencyLevel.Quorum, [models[i % 2]]);
+        }
+
+        var result = await Cache.InvalidateTagAsync(models[0]);
+        var left = new int[2];
+        for (var i = 0; i < 100; i++)
+        {
+            left[i % 2] += await Cache.GetAsync($"demo:route:{i}", ConsistencyLevel.Quorum) is not null ? 1 : 0;
+        }
+
+        output.WriteLine($"== Tags    : 100 routes tagged by model; invalidating {models[0]} deleted {result.Deleted} replicas on {result.NodesReached} nodes; " +
+                         $"routes left: {models[0]} {left[0]}/50, {models[1]} {left[1]}/50");
     }
 
     private async Task ShowLevelsUnderOutageAsync()

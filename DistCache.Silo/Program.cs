@@ -19,6 +19,9 @@ if (demo)
     // The demo waits for a node to be marked Failed; keep that short unless configured otherwise.
     builder.Configuration["DistCache:HeartbeatInterval"] ??= "00:00:01";
     builder.Configuration["DistCache:HeartbeatTimeout"] ??= "00:00:05";
+
+    // And compare replicas often enough that anti-entropy shows in the demo's statistics.
+    builder.Configuration["DistCache:AntiEntropyInterval"] ??= "00:00:01";
 }
 
 var silo = builder.Configuration.GetSection(SiloSettings.SectionName).Get<SiloSettings>() ?? new SiloSettings();
