@@ -17,6 +17,7 @@ public sealed class CacheInvalidationListener : ICacheInvalidationObserver, IAsy
     private readonly CancellationTokenSource _stop = new();
     private ICacheInvalidationObserver? _reference;
     private Task _loop = Task.CompletedTask;
+    private long _staleSignals;
 
     private CacheInvalidationListener(IGrainFactory grains, CacheInvalidationListenerOptions options) =>
         (_grains, _options) = (grains, options);
@@ -28,7 +29,7 @@ public sealed class CacheInvalidationListener : ICacheInvalidationObserver, IAsy
     public event Action<string>? MayBeStale;
 
     /// <summary>How many times <see cref="MayBeStale"/> was raised.</summary>
-    public long StaleSignals { get; private set; }
+    public long StaleSignals => Interlocked.Read(ref _staleSignals);
 
     /// <summary>The nodes whose feed the listener follows.</summary>
     public IReadOnlyList<string> Nodes
@@ -175,7 +176,7 @@ public sealed class CacheInvalidationListener : ICacheInvalidationObserver, IAsy
 
     private void RaiseStale(string reason)
     {
-        StaleSignals++;
+        Interlocked.Increment(ref _staleSignals);
         MayBeStale?.Invoke(reason);
     }
 

@@ -13,10 +13,11 @@ namespace DistCache.Storage;
 internal sealed class BoundedStore
 {
     /// <summary>
-    /// Bytes charged per entry on top of the key and value: the entry object (~80), its dictionary
+    /// Bytes charged per entry on top of the key and value: the entry object (~96), its dictionary
     /// slot (~28), and the object headers of the key string (~22) and value array (~24) on 64-bit CoreCLR.
+    /// Tags and absorbed version-vector entries are charged on top (<see cref="SizeOf(string, int, string[], CacheVersion)"/>).
     /// </summary>
-    public const int EntryOverheadBytes = 160;
+    public const int EntryOverheadBytes = 176;
 
     private readonly Dictionary<string, StoreEntry> _entries = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<StoreEntry>> _byTag = new(StringComparer.Ordinal);

@@ -94,8 +94,9 @@ internal sealed partial class NodeGrain
             await SendAsync(peer, wanted);
             DistCacheLog.AntiEntropyRepaired(logger, NodeId, peer, differing.Length, reply.ForPeer.Count, wanted.Count);
         }
-        catch (Exception error) when (error is not OperationCanceledException || !_leaving)
+        catch (Exception error)
         {
+            // The next round tries again; until then hints and read repair still work.
             DistCacheLog.AntiEntropyFailed(logger, NodeId, peer, error.GetType().Name, error.Message);
         }
     }

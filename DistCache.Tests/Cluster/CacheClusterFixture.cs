@@ -77,6 +77,8 @@ public abstract class CacheClusterFixture(short silos, int nodesPerSilo, Action<
                 return stats.Operations.Reads == local.Sum(l => l.Reads) &&
                        stats.Operations.Writes == local.Sum(l => l.Writes) &&
                        stats.Operations.Removes == local.Sum(l => l.Removes) &&
+                       stats.Operations.ReadRepairs == local.Sum(l => l.ReadRepairs) &&
+                       stats.Operations.HintsRequested == local.Sum(l => l.HintsRequested) &&
                        stats.Failovers == local.Sum(l => l.ByNode.Values.Sum(n => n.Failovers)) &&
                        stats.ReplicationFailures == local.Sum(l => l.ByNode.Values.Sum(n => n.ReplicationFailures));
             },

@@ -123,16 +123,7 @@ public sealed class ConsistencyTests(ThreeSiloCluster fixture)
     [Fact]
     public async Task AStaleReplicaNeverOverwritesANewerValue()
     {
-        var key = TestKey.New();
-        var replicas = await fixture.Cache.GetReplicasAsync(key);
-        var old = await fixture.Cache.SetAsync(key, [1], null, ConsistencyLevel.Strong);
-
-        // The primary misses the second write, so it is stale. (Written straight to the other two nodes:
-        // through the cache, hinted hand-off would repair the primary at once.)
-        var newer = old with { Timestamp = old.Timestamp + (1 << 16) };
-        await fixture.Node(replicas[1]).SetAsync(key, [2], newer, 0, null);
-        await fixture.Node(replicas[2]).SetAsync(key, [2], newer, 0, null);
-        Assert.Equal(old, (await fixture.Node(replicas[0]).GetAsync(key)).Version);
+        var (key, replicas, old, newer) = await Replicas.WithStalePrimaryAsync(fixture);
 
         // Replaying the stale value onto an up-to-date replica (a late or repeated message) changes nothing.
         var replay = await fixture.Node(replicas[1]).SetAsync(key, [1], old, 0, null);

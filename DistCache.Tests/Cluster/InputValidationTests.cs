@@ -51,4 +51,21 @@ public sealed class InputValidationTests(ThreeSiloCluster fixture)
             () => fixture.Cache.RemoveAsync(tooLong, ConsistencyLevel.Quorum), "'long-");
         await Assert.ThrowsAsync<ArgumentException>(() => fixture.Cache.GetAsync(tooLong, ConsistencyLevel.Eventual));
     }
+
+    [Fact]
+    public async Task BadTagsAreRejectedWithTheTagNamedAndChangeNothing()
+    {
+        var key = TestKey.New();
+        await fixture.Cache.SetAsync(key, [1], null, ConsistencyLevel.Strong);
+        var tooLong = "model:" + new string('x', 300);
+
+        await AssertRejectedAndUnchangedAsync<ArgumentException>(key,
+            () => fixture.Cache.SetAsync(key, [2], null, ConsistencyLevel.Quorum, [tooLong]), "has 306");
+        await AssertRejectedAndUnchangedAsync<ArgumentException>(key,
+            () => fixture.Cache.SetAsync(key, [2], null, ConsistencyLevel.Quorum, [""]), "has 0");
+        await AssertRejectedAndUnchangedAsync<ArgumentException>(key,
+            () => fixture.Cache.SetAsync(key, [2], null, ConsistencyLevel.Quorum, Enumerable.Range(0, 17).Select(i => $"t{i}").ToArray()), "has 17");
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => fixture.Cache.InvalidateTagAsync(""));
+        Assert.Contains("has 0", error.Message);
+    }
 }

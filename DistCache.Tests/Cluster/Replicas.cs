@@ -12,4 +12,20 @@ public static class Replicas
 
     public static async Task<StoreCounters[]> CountersAsync(CacheClusterFixture fixture) =>
         await Task.WhenAll((await fixture.NodeIdsAsync()).Select(id => fixture.Node(id).GetCountersAsync()));
+
+    /// <summary>A key on three replicas whose primary holds an older version than the other two.</summary>
+    public static async Task<(string Key, IReadOnlyList<string> Replicas, CacheVersion Old, CacheVersion Newer)> WithStalePrimaryAsync(
+        CacheClusterFixture fixture, [System.Runtime.CompilerServices.CallerMemberName] string test = "")
+    {
+        var key = TestKey.New(test);
+        var replicas = await fixture.Cache.GetReplicasAsync(key);
+        var old = await fixture.Cache.SetAsync(key, [1], null, ConsistencyLevel.Strong);
+
+        // Written straight to two nodes: through the cache, a replica that missed it would get a hint at once.
+        var newer = old with { Timestamp = old.Timestamp + (1 << 16) };
+        await fixture.Node(replicas[1]).SetAsync(key, [2], newer, 0, null);
+        await fixture.Node(replicas[2]).SetAsync(key, [2], newer, 0, null);
+        Assert.Equal(old, (await fixture.Node(replicas[0]).GetAsync(key)).Version);
+        return (key, replicas, old, newer);
+    }
 }
