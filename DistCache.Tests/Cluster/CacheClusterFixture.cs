@@ -38,6 +38,7 @@ public abstract class CacheClusterFixture(short silos, int nodesPerSilo, Action<
                 options.HeartbeatInterval = TimeSpan.FromMilliseconds(200);
                 options.TopologyRefreshInterval = TimeSpan.FromMilliseconds(100);
                 options.HealthCheckInterval = TimeSpan.FromMilliseconds(100);
+                options.InvalidationHeartbeatInterval = TimeSpan.FromMilliseconds(200);
 
                 // Off unless a test's cluster turns them on, so tests of one repair path see only that one.
                 options.AntiEntropyInterval = TimeSpan.FromHours(1);

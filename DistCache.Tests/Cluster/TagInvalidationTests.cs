@@ -42,11 +42,18 @@ public sealed class TagInvalidationTests(ThreeSiloCluster fixture)
             Assert.Equal([2], (await fixture.Cache.GetAsync(key, ConsistencyLevel.Strong))!.Value);
         }
 
+        // Removing one key is pushed the same way.
+        await fixture.Cache.RemoveAsync(other[0], ConsistencyLevel.Strong);
+
         foreach (var subscriber in subscribers)
         {
             await Eventually.TrueAsync(
                 () => Task.FromResult(tagged.All(subscriber.KeysInvalidatedWith(tag).Contains) && subscriber.NodesThatSent(tag) == 3),
                 "every subscriber to hear of every deleted key, from every node");
+            await Eventually.TrueAsync(
+                () => Task.FromResult(subscriber.NodesThatReportedAfter(other[0], tag) == 3),
+                "every subscriber to hear of the removed key from every replica, after the invalidation");
+            Assert.Empty(subscriber.StaleReasons);
             await subscriber.DisposeAsync();
         }
     }
@@ -56,7 +63,8 @@ public sealed class TagInvalidationTests(ThreeSiloCluster fixture)
     {
         await using var subscriber = await Subscriber.StartAsync(fixture, staleAfter: TimeSpan.FromSeconds(2));
         var node = (await fixture.NodeIdsAsync())[0];
-        await Task.Delay(TimeSpan.FromSeconds(2.5)); // Not synchronization: heartbeats keep a quiet feed from looking silent.
+        // Not synchronization: for longer than the silence limit, heartbeats (every 200 ms here) keep a quiet feed from looking silent.
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
         Assert.Empty(subscriber.StaleReasons);
 
         await using (await NodeOutage.StartAsync(fixture, node))
@@ -108,6 +116,12 @@ public sealed class TagInvalidationTests(ThreeSiloCluster fixture)
         public HashSet<string> KeysInvalidatedWith(string tag) => _batches.Where(b => b.Tags.Contains(tag)).SelectMany(b => b.Keys).ToHashSet();
 
         public int NodesThatReported(string key) => _batches.Where(b => b.Keys.Contains(key)).Select(b => b.Cursor.NodeId).Distinct().Count();
+
+        /// <summary>Nodes that reported <paramref name="key"/> in a batch later than the one that carried <paramref name="tag"/>.</summary>
+        public int NodesThatReportedAfter(string key, string tag) =>
+            _batches.Where(b => b.Keys.Contains(key))
+                .Where(b => _batches.Any(t => t.Tags.Contains(tag) && t.Cursor.NodeId == b.Cursor.NodeId && t.Cursor.Sequence < b.Cursor.Sequence))
+                .Select(b => b.Cursor.NodeId).Distinct().Count();
 
         public int NodesThatSent(string tag) => _batches.Where(b => b.Tags.Contains(tag)).Select(b => b.Cursor.NodeId).Distinct().Count();
 
