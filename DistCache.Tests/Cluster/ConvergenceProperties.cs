@@ -1,4 +1,5 @@
 using CsCheck;
+using Xunit.Abstractions;
 
 namespace DistCache.Tests.Cluster;
 
@@ -8,7 +9,7 @@ namespace DistCache.Tests.Cluster;
 /// value, and no acknowledged write (Strong ones included) was replaced by an older one.
 /// </summary>
 [Collection(AntiEntropyGroup.Name)]
-public sealed class ConvergenceProperties(AntiEntropyCluster fixture)
+public sealed class ConvergenceProperties(AntiEntropyCluster fixture, ITestOutputHelper output)
 {
     private enum Kind { Set, Remove, OutageStart, OutageEnd }
 
@@ -24,6 +25,7 @@ public sealed class ConvergenceProperties(AntiEntropyCluster fixture)
         var nodes = await fixture.NodeIdsAsync();
         await Gen.Select(Ops.Array[10, 40], Ops.Array[10, 40]).SampleAsync(
             async (left, right) => await RunAsync(nodes, left, right),
+            writeLine: output.WriteLine,
             time: 30,
             threads: 1);
     }
