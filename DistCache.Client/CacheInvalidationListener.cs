@@ -18,6 +18,7 @@ public sealed class CacheInvalidationListener : ICacheInvalidationObserver, IAsy
     private ICacheInvalidationObserver? _reference;
     private Task _loop = Task.CompletedTask;
     private long _staleSignals;
+    private int _disposed;
 
     private CacheInvalidationListener(IGrainFactory grains, CacheInvalidationListenerOptions options) =>
         (_grains, _options) = (grains, options);
@@ -91,6 +92,11 @@ public sealed class CacheInvalidationListener : ICacheInvalidationObserver, IAsy
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stop.CancelAsync();
         await _loop;
         if (_reference is not null)

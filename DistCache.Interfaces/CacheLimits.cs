@@ -91,6 +91,18 @@ public static class CacheLimits
         }
     }
 
+    /// <summary>The longest fill lease.</summary>
+    public static readonly TimeSpan MaxFillLease = TimeSpan.FromMinutes(5);
+
+    /// <summary>Throws when <paramref name="duration"/> is not between 1 ms and <see cref="MaxFillLease"/>.</summary>
+    public static void ValidateFillLease(TimeSpan duration)
+    {
+        if (duration < TimeSpan.FromMilliseconds(1) || duration > MaxFillLease)
+        {
+            throw new ArgumentOutOfRangeException(nameof(duration), duration, $"A fill lease must last between 1 ms and {MaxFillLease}; it was {duration}.");
+        }
+    }
+
     /// <summary>Throws when <paramref name="level"/> is not a defined <see cref="ConsistencyLevel"/>.</summary>
     public static void ValidateConsistency(ConsistencyLevel level)
     {

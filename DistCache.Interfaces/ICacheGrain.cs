@@ -43,6 +43,18 @@ public interface ICacheGrain : IGrainWithIntegerKey
     /// </summary>
     Task<IReadOnlyList<InvalidationCursor>> SubscribeAsync(ICacheInvalidationObserver observer);
 
+    /// <summary>
+    /// Stampede protection across the cluster: asks the key's primary (or, if it is down, the next
+    /// replica) for the lease to fill a missing key. One caller at a time holds it; the others wait for
+    /// its value, or take over once the lease expires.
+    /// </summary>
+    /// <exception cref="ArgumentException">The key is bad.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The duration is not between 1 ms and 5 minutes.</exception>
+    Task<FillLease> AcquireFillLeaseAsync(string key, Guid owner, TimeSpan duration);
+
+    /// <summary>Ends <paramref name="owner"/>'s lease on <paramref name="key"/> (after it wrote the value, or gave up).</summary>
+    Task ReleaseFillLeaseAsync(string key, Guid owner);
+
     /// <summary>The ids of the nodes that hold <paramref name="key"/>, primary first, as this silo's topology routes it.</summary>
     Task<IReadOnlyList<string>> GetReplicasAsync(string key);
 }

@@ -71,6 +71,16 @@ public interface INodeGrain : IGrainWithStringKey
     /// </summary>
     Task<InvalidationCursor> SubscribeAsync(ICacheInvalidationObserver observer);
 
+    /// <summary>
+    /// Grants <paramref name="owner"/> the lease to fill <paramref name="key"/> for <paramref name="duration"/>,
+    /// unless another owner holds an unexpired one (then says who, and until when).
+    /// </summary>
+    Task<FillLease> AcquireFillLeaseAsync(string key, Guid owner, TimeSpan duration);
+
+    /// <summary>Ends <paramref name="owner"/>'s lease on <paramref name="key"/>, if it still holds it.</summary>
+    [OneWay]
+    Task ReleaseFillLeaseAsync(string key, Guid owner);
+
     /// <summary>The store's counters now.</summary>
     Task<StoreCounters> GetCountersAsync();
 

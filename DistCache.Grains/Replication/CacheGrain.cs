@@ -18,5 +18,9 @@ internal sealed class CacheGrain(ReplicatedCache cache) : Grain, ICacheGrain
 
     public Task<IReadOnlyList<InvalidationCursor>> SubscribeAsync(ICacheInvalidationObserver observer) => cache.SubscribeAsync(observer);
 
+    public Task<FillLease> AcquireFillLeaseAsync(string key, Guid owner, TimeSpan duration) => cache.AcquireFillLeaseAsync(key, owner, duration);
+
+    public Task ReleaseFillLeaseAsync(string key, Guid owner) => cache.ReleaseFillLeaseAsync(key, owner);
+
     public Task<IReadOnlyList<string>> GetReplicasAsync(string key) => cache.GetReplicasAsync(key);
 }

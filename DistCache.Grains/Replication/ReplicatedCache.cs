@@ -108,6 +108,38 @@ internal sealed class ReplicatedCache(
         return cursors.Length > 0 ? cursors : throw new AllReplicasFailedException("Subscribe", nodes.Count, calls[0].Exception?.InnerException);
     }
 
+    public async Task<FillLease> AcquireFillLeaseAsync(string key, Guid owner, TimeSpan duration)
+    {
+        CacheLimits.ValidateKey(key);
+        CacheLimits.ValidateFillLease(duration);
+        Exception? firstError = null;
+        var replicas = await RouteAsync(key);
+
+        // The primary decides; if it is down, the next replica does, so fills never stall on a dead node.
+        foreach (var replica in replicas)
+        {
+            try
+            {
+                return await WithDeadline(replica.Grain.AcquireFillLeaseAsync(key, owner, duration));
+            }
+            catch (Exception error) when (error is not ArgumentException)
+            {
+                firstError ??= error;
+            }
+        }
+
+        throw new AllReplicasFailedException("Fill lease", replicas.Length, firstError);
+    }
+
+    public async Task ReleaseFillLeaseAsync(string key, Guid owner)
+    {
+        CacheLimits.ValidateKey(key);
+        foreach (var replica in await RouteAsync(key))
+        {
+            _ = replica.Grain.ReleaseFillLeaseAsync(key, owner);
+        }
+    }
+
     public async Task<IReadOnlyList<string>> GetReplicasAsync(string key)
     {
         CacheLimits.ValidateKey(key);

@@ -191,6 +191,7 @@ internal sealed partial class NodeGrain(
     private Task SweepExpired(CancellationToken cancellationToken)
     {
         _store.RemoveExpired();
+        DropExpiredLeases();
         return Task.CompletedTask;
     }
 }

@@ -17,3 +17,19 @@ public sealed class AntiEntropyGroup : ICollectionFixture<AntiEntropyCluster>
 {
     public const string Name = "anti-entropy";
 }
+
+/// <summary>
+/// Three silos, one node each, for client tests. They move the shared fake clock far and fast (TTLs,
+/// sliding expirations), so the heartbeat timeout is a day: no jump can mark a node Failed.
+/// </summary>
+public sealed class ClientCluster() : CacheClusterFixture(silos: 3, nodesPerSilo: 1, options =>
+{
+    options.HeartbeatTimeout = TimeSpan.FromDays(1);
+    options.FailedNodeRetention = TimeSpan.FromDays(2);
+});
+
+[CollectionDefinition(Name)]
+public sealed class ClientGroup : ICollectionFixture<ClientCluster>
+{
+    public const string Name = "client";
+}

@@ -1,0 +1,226 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Microsoft.Extensions.Options;
+
+namespace DistCache.Client;
+
+/// <summary>
+/// <see cref="IDistCache"/> over an Orleans client: each call goes to the cluster's entry grain,
+/// with the client's defaults, a deadline, and Orleans' failures translated into DistCache's.
+/// </summary>
+public sealed class DistCacheClient : IDistCache, IAsyncDisposable
+{
+    private readonly IGrainFactory _grains;
+    private readonly DistCacheClientOptions _options;
+    private readonly IDistCacheSerializer _serializer;
+    private readonly ConcurrentDictionary<string, Lazy<Task<byte[]>>> _fills = new(StringComparer.Ordinal);
+    private readonly NearCache? _near;
+
+    /// <summary>Creates the client; <see cref="DistCacheClientServiceCollectionExtensions.AddDistCacheClient"/> does this for you.</summary>
+    public DistCacheClient(IGrainFactory grains, IOptions<DistCacheClientOptions> options, IDistCacheSerializer serializer)
+    {
+        _grains = grains;
+        _options = options.Value;
+        _options.Validate();
+        _serializer = serializer;
+        _near = _options.NearCache.Enabled ? new NearCache(grains, _options.NearCache, _options.Clock) : null;
+    }
+
+    /// <summary>The near cache's counters, or null when it is off.</summary>
+    public NearCacheCounters? NearCacheCounters => _near?.Counters;
+
+    private ICacheGrain Cache => _grains.GetGrain<ICacheGrain>(0);
+
+    /// <inheritdoc />
+    public async Task<T?> GetAsync<T>(string key, ConsistencyLevel? consistency = null, CancellationToken cancellationToken = default)
+    {
+        var bytes = await GetBytesAsync(key, consistency, cancellationToken);
+        return bytes is null ? default : _serializer.Deserialize<T>(bytes);
+    }
+
+    /// <inheritdoc />
+    public async Task<byte[]?> GetBytesAsync(string key, ConsistencyLevel? consistency = null, CancellationToken cancellationToken = default)
+    {
+        CacheLimits.ValidateKey(key);
+        var level = consistency ?? _options.DefaultConsistency;
+        CacheLimits.ValidateConsistency(level);
+        if (level == ConsistencyLevel.Eventual && _near is not null)
+        {
+            if (_near.TryGet(key, out var local))
+            {
+                return local;
+            }
+
+            var since = _near.BeginRead();
+            var item = await CallAsync(() => Cache.GetAsync(key, level), cancellationToken);
+            _near.Store(key, item, since);
+            return item?.Value;
+        }
+
+        return (await CallAsync(() => Cache.GetAsync(key, level), cancellationToken))?.Value;
+    }
+
+    /// <inheritdoc />
+    public Task<CacheVersion> SetAsync<T>(string key, T value, DistCacheEntryOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        CacheLimits.ValidateKey(key);
+        return SetBytesAsync(key, _serializer.Serialize(value), options, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<CacheVersion> SetBytesAsync(string key, byte[] value, DistCacheEntryOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var (ttl, level, tags) = Resolve(key, value, options);
+        var version = await CallAsync(() => Cache.SetAsync(key, value, ttl, level, tags), cancellationToken);
+        _near?.Invalidate(key);
+        return version;
+    }
+
+    /// <inheritdoc />
+    public async Task RemoveAsync(string key, ConsistencyLevel? consistency = null, CancellationToken cancellationToken = default)
+    {
+        CacheLimits.ValidateKey(key);
+        var level = consistency ?? _options.DefaultConsistency;
+        CacheLimits.ValidateConsistency(level);
+        await CallAsync(() => Cache.RemoveAsync(key, level), cancellationToken);
+        _near?.Invalidate(key);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyDictionary<string, T?>> GetManyAsync<T>(IEnumerable<string> keys, ConsistencyLevel? consistency = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        var distinct = keys.Distinct(StringComparer.Ordinal).ToArray();
+        foreach (var key in distinct)
+        {
+            CacheLimits.ValidateKey(key);
+        }
+
+        var values = await Task.WhenAll(distinct.Select(key => GetAsync<T>(key, consistency, cancellationToken)));
+        return distinct.Zip(values).ToDictionary(p => p.First, p => p.Second, StringComparer.Ordinal);
+    }
+
+    /// <inheritdoc />
+    public async Task SetManyAsync<T>(IEnumerable<KeyValuePair<string, T>> entries, DistCacheEntryOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+
+        // Everything is checked and serialized first, so one bad entry writes nothing.
+        var serialized = entries.Select(e => (e.Key, Value: _serializer.Serialize(e.Value))).ToArray();
+        foreach (var (key, value) in serialized)
+        {
+            Resolve(key, value, options);
+        }
+
+        await Task.WhenAll(serialized.Select(e => SetBytesAsync(e.Key, e.Value, options, cancellationToken)));
+    }
+
+    /// <inheritdoc />
+    public async Task<T> GetOrSetAsync<T>(string key, Func<CancellationToken, Task<T>> factory, DistCacheEntryOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        Resolve(key, [], options);
+        var cached = await GetBytesAsync(key, options?.Consistency, cancellationToken);
+        if (cached is not null)
+        {
+            return _serializer.Deserialize<T>(cached);
+        }
+
+        // One fill per key in this process; its callers share the result.
+        var fill = _fills.GetOrAdd(key, k => new Lazy<Task<byte[]>>(() => FillAsync(k, async () => _serializer.Serialize(await factory(CancellationToken.None)), options)));
+        try
+        {
+            return _serializer.Deserialize<T>(await fill.Value.WaitAsync(cancellationToken));
+        }
+        finally
+        {
+            _fills.TryRemove(new KeyValuePair<string, Lazy<Task<byte[]>>>(key, fill));
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<TagInvalidation> InvalidateTagAsync(string tag, CancellationToken cancellationToken = default)
+    {
+        CacheLimits.ValidateTag(tag);
+        return CallAsync(() => Cache.InvalidateTagAsync(tag), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (_near is not null)
+        {
+            await _near.DisposeAsync();
+        }
+    }
+
+    /// <summary>One fill across the cluster: take the lease and run the factory, or wait for whoever holds it.</summary>
+    private async Task<byte[]> FillAsync(string key, Func<Task<byte[]>> factory, DistCacheEntryOptions? options)
+    {
+        var owner = Guid.NewGuid();
+        while (true)
+        {
+            var lease = await CallAsync(() => Cache.AcquireFillLeaseAsync(key, owner, _options.FillLeaseDuration), CancellationToken.None);
+            if (lease.Granted)
+            {
+                try
+                {
+                    var value = await factory();
+                    await SetBytesAsync(key, value, options);
+                    return value;
+                }
+                finally
+                {
+                    await CallAsync(() => Cache.ReleaseFillLeaseAsync(key, owner), CancellationToken.None);
+                }
+            }
+
+            // Another caller fills it: poll for its value, backing off, for as long as its lease lasts.
+            var waited = Stopwatch.StartNew();
+            var pause = TimeSpan.FromMilliseconds(10);
+            while (waited.Elapsed < _options.FillLeaseDuration)
+            {
+                await Task.Delay(pause);
+                if (await GetBytesAsync(key, ConsistencyLevel.Quorum) is { } filled)
+                {
+                    return filled;
+                }
+
+                pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromMilliseconds(200).Ticks));
+            }
+        }
+    }
+
+    private (TimeSpan? Ttl, ConsistencyLevel Level, string[]? Tags) Resolve(string key, byte[] value, DistCacheEntryOptions? options)
+    {
+        CacheLimits.ValidateKey(key);
+        ArgumentNullException.ThrowIfNull(value);
+        var ttl = options?.TimeToLive ?? _options.DefaultTimeToLive;
+        var level = options?.Consistency ?? _options.DefaultConsistency;
+        CacheLimits.ValidateTimeToLive(ttl);
+        CacheLimits.ValidateConsistency(level);
+        var tags = options?.Tags is { Count: > 0 } given ? given.ToArray() : null;
+        CacheLimits.ValidateTags(tags);
+        return (ttl, level, tags);
+    }
+
+    /// <summary>Runs one grain call with the operation timeout, translating Orleans' failures.</summary>
+    private async Task<T> CallAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await call().WaitAsync(_options.OperationTimeout, cancellationToken);
+        }
+        catch (TimeoutException error)
+        {
+            throw new DistCacheTimeoutException($"The operation took longer than the client's operation timeout of {_options.OperationTimeout}.", error);
+        }
+        catch (Exception error) when (error is OrleansException or ObjectDisposedException)
+        {
+            throw new ClusterUnavailableException($"The DistCache cluster could not be reached: {error.Message}", error);
+        }
+    }
+
+    private async Task CallAsync(Func<Task> call, CancellationToken cancellationToken) =>
+        await CallAsync(async () => { await call(); return true; }, cancellationToken);
+}
