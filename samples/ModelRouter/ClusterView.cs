@@ -9,7 +9,7 @@ namespace ModelRouter;
 /// <param name="Utilization">Its busiest resource, 0 to 1: CPU, memory, or how full its store is.</param>
 public sealed record NodeLoad(string NodeId, NodeStatus Status, double Utilization, long Items);
 
-/// <summary>The cache cluster from the coordinator's node list, and the node a balancer would pick.</summary>
+/// <summary>The cache cluster from the coordinator's view of its nodes, and the node a balancer would pick.</summary>
 public static class ClusterView
 {
     /// <summary>Utilization above which a node takes no new work.</summary>
@@ -17,8 +17,13 @@ public static class ClusterView
 
     public static async Task<IReadOnlyList<NodeLoad>> LoadAsync(IGrainFactory grains)
     {
-        var nodes = await grains.GetGrain<ICoordinatorGrain>(ICoordinatorGrain.SingletonKey).GetNodesAsync();
-        return nodes.Select(n => new NodeLoad(n.NodeId, n.Status, Math.Max(n.Utilization, Math.Max(n.CpuPercent, n.MemoryPercent) / 100), n.Items)).ToList();
+        // Statistics rather than the node list: store counters read fresh from each node, not from its last heartbeat.
+        var stats = await grains.GetGrain<ICoordinatorGrain>(ICoordinatorGrain.SingletonKey).GetStatsAsync();
+        return stats.Nodes.Select(n => new NodeLoad(
+            n.Node.NodeId,
+            n.Node.Status,
+            Math.Max(n.Node.CapacityBytes <= 0 ? 0 : (double)n.Store.Bytes / n.Node.CapacityBytes, Math.Max(n.Node.CpuPercent, n.Node.MemoryPercent) / 100),
+            n.Store.Items)).ToList();
     }
 
     /// <summary>The least utilized Active node under <see cref="Ceiling"/>, or null when none is.</summary>
