@@ -20,7 +20,7 @@ internal sealed class NearCache : IAsyncDisposable
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _invalidatedAt = new(StringComparer.Ordinal);
     private readonly Lock _subscribing = new();
-    private Task<CacheInvalidationListener>? _listener;
+    private volatile Task<CacheInvalidationListener>? _listener;
     private long _generation, _clearedAt, _hits, _misses, _invalidations, _clears;
 
     public NearCache(IGrainFactory grains, NearCacheOptions options, TimeProvider clock) =>
@@ -108,6 +108,11 @@ internal sealed class NearCache : IAsyncDisposable
     /// <summary>Whether the invalidation feed is up; starts it (again, after a failure) if not.</summary>
     private bool IsListening()
     {
+        if (_listener is { IsCompletedSuccessfully: true })
+        {
+            return true;
+        }
+
         lock (_subscribing)
         {
             if (_listener is null || _listener.IsFaulted || _listener.IsCanceled)

@@ -82,4 +82,20 @@ public sealed class NearCacheTests(ClientCluster fixture)
 
         Assert.Equal(hits, Counters(near).Hits);
     }
+
+    [Fact]
+    public async Task TheNearCacheHoldsAtMostItsBound()
+    {
+        await using var near = ClientFactory.Services(fixture, o => (o.NearCache.Enabled, o.NearCache.MaxEntries) = (true, 10));
+        var keys = Enumerable.Range(0, 30).Select(i => TestKey.New(suffix: $"-{i}")).ToArray();
+        await near.Cache().SetManyAsync(keys.ToDictionary(k => k, k => k));
+        await ReadUntilServedLocallyAsync(near, keys[0]);
+
+        foreach (var key in keys)
+        {
+            Assert.Equal(key, await near.Cache().GetAsync<string>(key, ConsistencyLevel.Eventual));
+        }
+
+        Assert.InRange(Counters(near).Entries, 1, 10);
+    }
 }

@@ -42,17 +42,22 @@ public sealed class TagInvalidationTests(ThreeSiloCluster fixture)
             Assert.Equal([2], (await fixture.Cache.GetAsync(key, ConsistencyLevel.Strong))!.Value);
         }
 
-        // Removing one key is pushed the same way.
-        await fixture.Cache.RemoveAsync(other[0], ConsistencyLevel.Strong);
-
         foreach (var subscriber in subscribers)
         {
             await Eventually.TrueAsync(
                 () => Task.FromResult(tagged.All(subscriber.KeysInvalidatedWith(tag).Contains) && subscriber.NodesThatSent(tag) == 3),
                 "every subscriber to hear of every deleted key, from every node");
+        }
+
+        // Removing one key is pushed the same way, in batches after those already received.
+        var seen = subscribers.Select(s => s.LastSequences()).ToArray();
+        await fixture.Cache.RemoveAsync(other[0], ConsistencyLevel.Strong);
+        for (var i = 0; i < subscribers.Length; i++)
+        {
+            var (subscriber, before) = (subscribers[i], seen[i]);
             await Eventually.TrueAsync(
-                () => Task.FromResult(subscriber.NodesThatReportedAfter(other[0], tag) == 3),
-                "every subscriber to hear of the removed key from every replica, after the invalidation");
+                () => Task.FromResult(subscriber.NodesThatReportedAfter(other[0], before) == 3),
+                "every subscriber to hear of the removed key from every replica");
             Assert.Empty(subscriber.StaleReasons);
             await subscriber.DisposeAsync();
         }
@@ -117,10 +122,13 @@ public sealed class TagInvalidationTests(ThreeSiloCluster fixture)
 
         public int NodesThatReported(string key) => _batches.Where(b => b.Keys.Contains(key)).Select(b => b.Cursor.NodeId).Distinct().Count();
 
-        /// <summary>Nodes that reported <paramref name="key"/> in a batch later than the one that carried <paramref name="tag"/>.</summary>
-        public int NodesThatReportedAfter(string key, string tag) =>
-            _batches.Where(b => b.Keys.Contains(key))
-                .Where(b => _batches.Any(t => t.Tags.Contains(tag) && t.Cursor.NodeId == b.Cursor.NodeId && t.Cursor.Sequence < b.Cursor.Sequence))
+        /// <summary>The last batch number received from each node.</summary>
+        public Dictionary<string, long> LastSequences() =>
+            _batches.GroupBy(b => b.Cursor.NodeId).ToDictionary(g => g.Key, g => g.Max(b => b.Cursor.Sequence));
+
+        /// <summary>Nodes that reported <paramref name="key"/> in a batch numbered after <paramref name="before"/>.</summary>
+        public int NodesThatReportedAfter(string key, IReadOnlyDictionary<string, long> before) =>
+            _batches.Where(b => b.Keys.Contains(key) && b.Cursor.Sequence > before.GetValueOrDefault(b.Cursor.NodeId))
                 .Select(b => b.Cursor.NodeId).Distinct().Count();
 
         public int NodesThatSent(string tag) => _batches.Where(b => b.Tags.Contains(tag)).Select(b => b.Cursor.NodeId).Distinct().Count();
