@@ -1,0 +1,104 @@
+using System.Globalization;
+using DistCache.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace DistCache.Benchmarks;
+
+/// <summary>DistCache: silo processes (the real DistCache.Silo program, Release) and the DistCache.Client library.</summary>
+internal sealed class DistCacheTarget(int silos, int replicationFactor, ConsistencyLevel level) : ILoadTarget
+{
+    private readonly List<ServerProcess> _silos = [];
+    private IHost? _host;
+    private IDistCache _cache = null!;
+    private DistCacheEntryOptions _write = null!;
+
+    public string Name => $"distcache-{silos}silo-rf{replicationFactor}-{level.ToString().ToLowerInvariant()}";
+
+    public static string SiloProgram
+    {
+        get
+        {
+            var bin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+            var root = bin.Parent!.Parent!.Parent!.Parent!.FullName;
+            return Path.Combine(root, "DistCache.Silo", "bin", bin.Parent.Name, bin.Name, "DistCache.Silo.dll");
+        }
+    }
+
+    public async Task<string?> StartAsync()
+    {
+        var clusterId = $"bench-{Guid.NewGuid():N}";
+        var primary = ServerProcess.FreePort();
+        var gateways = new List<string>();
+        for (var i = 0; i < silos; i++)
+        {
+            var (siloPort, gatewayPort) = (i == 0 ? primary : ServerProcess.FreePort(), ServerProcess.FreePort());
+            string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
+            var silo = new ServerProcess("dotnet",
+            [
+                SiloProgram, "--Silo:SiloPort", Text(siloPort), "--Silo:GatewayPort", Text(gatewayPort), "--Silo:PrimarySiloPort", Text(primary),
+                "--Silo:ClusterId", clusterId, "--DistCache:ReplicationFactor", Text(replicationFactor), "--Logging:LogLevel:Default", "Warning",
+            ], "DistCache silo ready");
+            _silos.Add(silo);
+            await silo.WaitReadyAsync();
+            gateways.Add($"127.0.0.1:{gatewayPort}");
+        }
+
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddDistCacheClient(o =>
+        {
+            foreach (var gateway in gateways)
+            {
+                o.Gateways.Add(gateway);
+            }
+
+            o.ClusterId = clusterId;
+            o.DefaultConsistency = level;
+        });
+        _host = builder.Build();
+        await _host.StartAsync();
+        _cache = _host.Services.GetRequiredService<IDistCache>();
+        _write = new DistCacheEntryOptions { Consistency = level };
+
+        // Every silo must route with the whole cluster before the run: wait until a write needs no retry.
+        await WaitForNodesAsync(silos * 3);
+        return null;
+    }
+
+    public async Task<bool> GetAsync(string key) => await _cache.GetBytesAsync(key, level) is not null;
+
+    public Task SetAsync(string key, byte[] value) => _cache.SetBytesAsync(key, value, _write);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_host is not null)
+        {
+            await _host.StopAsync();
+            _host.Dispose();
+        }
+
+        foreach (var silo in _silos)
+        {
+            silo.Dispose();
+        }
+    }
+
+    private async Task WaitForNodesAsync(int nodes)
+    {
+        var coordinator = _host!.Services.GetRequiredService<IGrainFactory>().GetGrain<ICoordinatorGrain>(ICoordinatorGrain.SingletonKey);
+        for (var attempt = 0; attempt < 300; attempt++)
+        {
+            var stats = await coordinator.GetStatsAsync();
+            if (stats.Nodes.Count(n => n.Node.Status != NodeStatus.Failed) == nodes && stats.SilosOnOlderTopology.Count == 0)
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"The cluster did not show {nodes} nodes within 30 s.");
+    }
+}

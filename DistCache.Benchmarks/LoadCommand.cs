@@ -1,0 +1,195 @@
+using System.Diagnostics;
+using System.Globalization;
+using HdrHistogram;
+
+namespace DistCache.Benchmarks;
+
+/// <summary>
+/// Runs the same workload against each target in turn, in one process on one machine, and prints a
+/// table with each target's throughput as a ratio to redis-server's in the same run.
+/// </summary>
+internal static class LoadCommand
+{
+    public static async Task<int> RunAsync(LoadSettings settings)
+    {
+        Console.WriteLine($"Workload: {settings.Describe()}");
+        Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");
+        var results = new List<LoadResult>();
+        foreach (var name in settings.Targets)
+        {
+            await using var target = Create(name);
+            string? skipped;
+            try
+            {
+                skipped = await target.StartAsync();
+            }
+            catch (Exception error)
+            {
+                skipped = $"could not start: {error.GetType().Name}: {error.Message.Split('\n')[0]}";
+            }
+
+            if (skipped is not null)
+            {
+                Console.WriteLine($"{name}: skipped, {skipped}");
+                results.Add(new LoadResult(name, 0, 0, 0, 0, 0, 0, skipped));
+                continue;
+            }
+
+            results.Add(await RunAsync(target, settings));
+        }
+
+        Console.WriteLine();
+        Console.WriteLine(Table(results));
+        return 0;
+    }
+
+    public static string Table(IReadOnlyList<LoadResult> results)
+    {
+        var redis = results.FirstOrDefault(r => r.Target == "redis" && r.Skipped is null)?.OpsPerSecond;
+        var lines = new List<string>
+        {
+            "| target | ops/s | vs redis | p50 (ms) | p99 (ms) | p99.9 (ms) | errors | hit ratio |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|",
+        };
+        string Ms(long micros) => (micros / 1000.0).ToString("0.00", CultureInfo.InvariantCulture);
+        foreach (var r in results)
+        {
+            lines.Add(r.Skipped is not null
+                ? $"| {r.Target} | skipped: {r.Skipped} | | | | | | |"
+                : $"| {r.Target} | {r.OpsPerSecond.ToString("N0", CultureInfo.InvariantCulture)} | {(redis is > 0 ? (r.OpsPerSecond / redis.Value).ToString("0.00x", CultureInfo.InvariantCulture) : "n/a")} | {Ms(r.P50)} | {Ms(r.P99)} | {Ms(r.P999)} | {r.Errors} | {r.HitRatio:P1} |");
+        }
+
+        return string.Join('\n', lines);
+    }
+
+    private static ILoadTarget Create(string name) => name switch
+    {
+        "redis" => RedisTarget.Redis(),
+        "garnet" => RedisTarget.Garnet(),
+        "distcache-1silo-rf1-eventual" => new DistCacheTarget(1, 1, ConsistencyLevel.Eventual),
+        "distcache-1silo-rf3-quorum" => new DistCacheTarget(1, 3, ConsistencyLevel.Quorum),
+        "distcache-1silo-rf3-strong" => new DistCacheTarget(1, 3, ConsistencyLevel.Strong),
+        "distcache-3silo-rf3-quorum" => new DistCacheTarget(3, 3, ConsistencyLevel.Quorum),
+        "grain-per-key" => new GrainPerKeyTarget(),
+        _ => throw new ArgumentException($"Unknown target '{name}'."),
+    };
+
+    private static async Task<LoadResult> RunAsync(ILoadTarget target, LoadSettings settings)
+    {
+        var keys = Enumerable.Range(0, settings.Keys).Select(i => $"key:{i:D7}").ToArray();
+        var value = new byte[settings.ValueBytes];
+        Random.Shared.NextBytes(value);
+
+        // Every key exists before the run, so reads measure hits.
+        var fill = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = settings.Workers }, async (key, _) => await target.SetAsync(key, value));
+        Console.WriteLine($"{target.Name}: {keys.Length:N0} keys written in {fill.Elapsed.TotalSeconds:0.0} s; warming up {settings.Warmup.TotalSeconds:0} s");
+
+        var chooser = new KeyChooser(keys.Length, settings.Zipfian);
+        var workers = Enumerable.Range(0, settings.Workers).Select(i => new Worker(target, keys, value, chooser, settings.ReadRatio, i)).ToArray();
+        using var stop = new CancellationTokenSource();
+        var running = workers.Select(w => Task.Run(() => w.RunAsync(stop.Token))).ToArray();
+
+        await Task.Delay(settings.Warmup);
+        foreach (var worker in workers)
+        {
+            worker.StartMeasuring();
+        }
+
+        var measured = Stopwatch.StartNew();
+        while (measured.Elapsed < settings.Duration)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            var ops = workers.Sum(w => w.Operations);
+            Console.Write($"\r{target.Name}: {measured.Elapsed.TotalSeconds,4:0} s  {ops / measured.Elapsed.TotalSeconds,12:N0} ops/s   ");
+        }
+
+        foreach (var worker in workers)
+        {
+            worker.StopMeasuring();
+        }
+
+        var elapsed = measured.Elapsed;
+        await stop.CancelAsync();
+        await Task.WhenAll(running);
+        Console.WriteLine();
+
+        var histogram = new LongHistogram(TimeStamp.Hours(1), 3);
+        foreach (var worker in workers)
+        {
+            histogram.Add(worker.Latencies);
+        }
+
+        var total = workers.Sum(w => w.Operations);
+        var reads = workers.Sum(w => w.Reads);
+        return new LoadResult(
+            target.Name,
+            total / elapsed.TotalSeconds,
+            histogram.GetValueAtPercentile(50) / (TimeStamp.Seconds(1) / 1_000_000),
+            histogram.GetValueAtPercentile(99) / (TimeStamp.Seconds(1) / 1_000_000),
+            histogram.GetValueAtPercentile(99.9) / (TimeStamp.Seconds(1) / 1_000_000),
+            workers.Sum(w => w.Errors),
+            reads == 0 ? 0 : (double)workers.Sum(w => w.Hits) / reads);
+    }
+
+    /// <summary>One client worker: issues operations one after another, recording each latency while measuring.</summary>
+    private sealed class Worker(ILoadTarget target, string[] keys, byte[] value, KeyChooser chooser, double readRatio, int seed)
+    {
+        private readonly Random _random = new(seed);
+        private volatile bool _measuring;
+
+        public LongHistogram Latencies { get; } = new(TimeStamp.Hours(1), 3);
+
+        public long Operations { get; private set; }
+
+        public long Reads { get; private set; }
+
+        public long Hits { get; private set; }
+
+        public long Errors { get; private set; }
+
+        public void StartMeasuring() => _measuring = true;
+
+        public void StopMeasuring() => _measuring = false;
+
+        public async Task RunAsync(CancellationToken stop)
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var key = keys[chooser.Next(_random)];
+                var read = _random.NextDouble() < readRatio;
+                var started = Stopwatch.GetTimestamp();
+                bool hit;
+                try
+                {
+                    if (read)
+                    {
+                        hit = await target.GetAsync(key);
+                    }
+                    else
+                    {
+                        await target.SetAsync(key, value);
+                        hit = false;
+                    }
+                }
+                catch (Exception) when (!stop.IsCancellationRequested)
+                {
+                    if (_measuring)
+                    {
+                        Errors++;
+                    }
+
+                    continue;
+                }
+
+                if (_measuring)
+                {
+                    Latencies.RecordValue(Stopwatch.GetTimestamp() - started);
+                    Operations++;
+                    Reads += read ? 1 : 0;
+                    Hits += hit ? 1 : 0;
+                }
+            }
+        }
+    }
+}
