@@ -5,8 +5,9 @@ using Microsoft.Extensions.Options;
 namespace DistCache.Client;
 
 /// <summary>
-/// <see cref="IDistCache"/> over an Orleans client: each call goes to the cluster's entry grain,
-/// with the client's defaults, a deadline, and Orleans' failures translated into DistCache's.
+/// <see cref="IDistCache"/> over an Orleans client: calls go to the cluster's entry grain with the
+/// client's defaults, a deadline, and Orleans' failures translated into DistCache's. Gets, sets and
+/// removes issued concurrently share grain calls (<see cref="AutoBatcher{TRequest, TResult}"/>).
 /// </summary>
 public sealed class DistCacheClient : IDistCache, IAsyncDisposable
 {
@@ -15,6 +16,7 @@ public sealed class DistCacheClient : IDistCache, IAsyncDisposable
     private readonly IDistCacheSerializer _serializer;
     private readonly ConcurrentDictionary<string, Lazy<Task<byte[]>>> _fills = new(StringComparer.Ordinal);
     private readonly NearCache? _near;
+    private readonly AutoBatcher<CacheOperation, CacheOperationResult> _batcher;
 
     /// <summary>Creates the client; <see cref="DistCacheClientServiceCollectionExtensions.AddDistCacheClient"/> does this for you.</summary>
     public DistCacheClient(IGrainFactory grains, IOptions<DistCacheClientOptions> options, IDistCacheSerializer serializer)
@@ -24,6 +26,8 @@ public sealed class DistCacheClient : IDistCache, IAsyncDisposable
         _options.Validate();
         _serializer = serializer;
         _near = _options.NearCache.Enabled ? new NearCache(grains, _options.NearCache, _options.Clock) : null;
+        _batcher = new AutoBatcher<CacheOperation, CacheOperationResult>(
+            operations => Cache.ExecuteAsync(operations), maxBatch: 256, maxInFlight: 4, _options.OperationTimeout);
     }
 
     /// <summary>The near cache's counters, or null when it is off.</summary>
@@ -52,12 +56,12 @@ public sealed class DistCacheClient : IDistCache, IAsyncDisposable
             }
 
             var since = _near.BeginRead();
-            var item = await CallAsync(() => Cache.GetAsync(key, level), cancellationToken);
+            var item = (await BatchAsync(new CacheOperation(NodeOperationKind.Get, key, level), cancellationToken)).Item;
             _near.Store(key, item, since);
             return item?.Value;
         }
 
-        return (await CallAsync(() => Cache.GetAsync(key, level), cancellationToken))?.Value;
+        return (await BatchAsync(new CacheOperation(NodeOperationKind.Get, key, level), cancellationToken)).Item?.Value;
     }
 
     /// <inheritdoc />
@@ -71,7 +75,7 @@ public sealed class DistCacheClient : IDistCache, IAsyncDisposable
     public async Task<CacheVersion> SetBytesAsync(string key, byte[] value, DistCacheEntryOptions? options = null, CancellationToken cancellationToken = default)
     {
         var (ttl, level, tags) = Resolve(key, value, options);
-        var version = await CallAsync(() => Cache.SetAsync(key, value, ttl, level, tags), cancellationToken);
+        var version = (await BatchAsync(new CacheOperation(NodeOperationKind.Set, key, level, value, ttl, tags), cancellationToken)).Version;
         _near?.Invalidate(key);
         return version;
     }
@@ -82,7 +86,7 @@ public sealed class DistCacheClient : IDistCache, IAsyncDisposable
         CacheLimits.ValidateKey(key);
         var level = consistency ?? _options.DefaultConsistency;
         CacheLimits.ValidateConsistency(level);
-        await CallAsync(() => Cache.RemoveAsync(key, level), cancellationToken);
+        await BatchAsync(new CacheOperation(NodeOperationKind.Remove, key, level), cancellationToken);
         _near?.Invalidate(key);
     }
 
@@ -202,6 +206,18 @@ public sealed class DistCacheClient : IDistCache, IAsyncDisposable
         var tags = options?.Tags is { Count: > 0 } given ? given.ToArray() : null;
         CacheLimits.ValidateTags(tags);
         return (ttl, level, tags);
+    }
+
+    /// <summary>Sends one operation in the next batch; its own failure is rethrown as it was raised in the cluster.</summary>
+    private async Task<CacheOperationResult> BatchAsync(CacheOperation operation, CancellationToken cancellationToken)
+    {
+        var result = await CallAsync(() => _batcher.SendAsync(operation), cancellationToken);
+        if (result.Error is { } error)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
+        }
+
+        return result;
     }
 
     /// <summary>Runs one grain call with the operation timeout, translating Orleans' failures.</summary>

@@ -29,6 +29,13 @@ public interface ICacheGrain : IGrainWithIntegerKey
     Task<CacheVersion> RemoveAsync(string key, ConsistencyLevel consistency);
 
     /// <summary>
+    /// Runs a batch of gets, sets and removes concurrently and answers each: how the client sends many
+    /// callers' operations in one call. Each operation behaves as its single-call method would, and its
+    /// failure is its own.
+    /// </summary>
+    Task<CacheOperationResult[]> ExecuteAsync([Immutable] CacheOperation[] operations);
+
+    /// <summary>
     /// Deletes every entry tagged <paramref name="tag"/> on every node, and tells every subscriber. A node
     /// that misses it (unreachable) gets the deletes from its peers' tombstones by anti-entropy.
     /// </summary>

@@ -26,6 +26,12 @@ public interface INodeGrain : IGrainWithStringKey
     Task<NodeWriteResult> RemoveAsync(string key, CacheVersion version);
 
     /// <summary>
+    /// Runs a batch of reads and writes, in order, and answers each; an operation's bad input is its
+    /// own error, not the batch's. A node out of service refuses the whole batch.
+    /// </summary>
+    Task<NodeOperationResult[]> ExecuteAsync([Immutable] NodeOperation[] operations);
+
+    /// <summary>
     /// Applies entries copied from another node; each one only if it is newer than what this node
     /// holds. Returns how many were applied.
     /// </summary>

@@ -47,6 +47,7 @@ public static class DistCacheSiloBuilderExtensions
         services.TryAddSingleton(sp => new HybridLogicalClock(sp.GetRequiredKeyedService<TimeProvider>(ClockServiceKey)));
         services.TryAddSingleton<IConflictResolver>(LastWriterWins.Instance);
         services.TryAddSingleton<DataPathMetrics>();
+        services.TryAddSingleton<NodeBatchers>();
         services.TryAddSingleton<TopologyCache>();
         services.TryAddSingleton<ReplicatedCache>();
         services.AddSingleton<NodeHost>();

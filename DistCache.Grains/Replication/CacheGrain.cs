@@ -14,6 +14,8 @@ internal sealed class CacheGrain(ReplicatedCache cache) : Grain, ICacheGrain
 
     public Task<CacheVersion> RemoveAsync(string key, ConsistencyLevel consistency) => cache.RemoveAsync(key, consistency);
 
+    public Task<CacheOperationResult[]> ExecuteAsync(CacheOperation[] operations) => cache.ExecuteAsync(operations);
+
     public Task<TagInvalidation> InvalidateTagAsync(string tag) => cache.InvalidateTagAsync(tag);
 
     public Task<IReadOnlyList<InvalidationCursor>> SubscribeAsync(ICacheInvalidationObserver observer) => cache.SubscribeAsync(observer);

@@ -17,6 +17,7 @@ internal sealed class ReplicatedCache(
     HybridLogicalClock clock,
     DataPathMetrics metrics,
     IConflictResolver resolver,
+    NodeBatchers nodes,
     IOptions<DistCacheOptions> options,
     [FromKeyedServices(DistCacheSiloBuilderExtensions.ClockServiceKey)] TimeProvider time,
     ILocalSiloDetails silo,
@@ -57,7 +58,7 @@ internal sealed class ReplicatedCache(
         CacheLimits.ValidateTags(tags);
         tags = tags is { Length: > 0 } ? tags.Distinct(StringComparer.Ordinal).ToArray() : null;
         var expiresAt = timeToLive is { } ttl ? (time.GetUtcNow() + ttl).UtcTicks : 0;
-        var version = await ReplicateAsync("write", key, level, (node, v) => node.SetAsync(key, value, v, expiresAt, tags));
+        var version = await ReplicateAsync("write", key, level, (node, v) => nodes.SetAsync(node, key, value, v, expiresAt, tags));
         metrics.Write();
         return version;
     }
@@ -66,9 +67,22 @@ internal sealed class ReplicatedCache(
     {
         CacheLimits.ValidateKey(key);
         CacheLimits.ValidateConsistency(level);
-        var version = await ReplicateAsync("remove", key, level, (node, v) => node.RemoveAsync(key, v));
+        var version = await ReplicateAsync("remove", key, level, (node, v) => nodes.RemoveAsync(node, key, v));
         metrics.Remove();
         return version;
+    }
+
+    /// <summary>Runs a client's batch: every operation concurrently, each failing on its own.</summary>
+    public async Task<CacheOperationResult[]> ExecuteAsync(CacheOperation[] operations)
+    {
+        ArgumentNullException.ThrowIfNull(operations);
+        var results = new Task<CacheOperationResult>[operations.Length];
+        for (var i = 0; i < operations.Length; i++)
+        {
+            results[i] = RunAsync(operations[i]);
+        }
+
+        return await Task.WhenAll(results);
     }
 
     public async Task<TagInvalidation> InvalidateTagAsync(string tag)
@@ -144,6 +158,25 @@ internal sealed class ReplicatedCache(
     {
         CacheLimits.ValidateKey(key);
         return Array.ConvertAll(await RouteAsync(key), r => r.NodeId);
+    }
+
+    private async Task<CacheOperationResult> RunAsync(CacheOperation operation)
+    {
+        try
+        {
+            return operation.Kind switch
+            {
+                NodeOperationKind.Get => new CacheOperationResult(await GetAsync(operation.Key, operation.Level), default),
+                NodeOperationKind.Set => new CacheOperationResult(null, await SetAsync(
+                    operation.Key, operation.Value!, operation.TimeToLive, operation.Level, operation.Tags)),
+                NodeOperationKind.Remove => new CacheOperationResult(null, await RemoveAsync(operation.Key, operation.Level)),
+                _ => throw new ArgumentOutOfRangeException(nameof(operation), operation.Kind, "Unknown cache operation."),
+            };
+        }
+        catch (Exception error)
+        {
+            return new CacheOperationResult(null, default, error);
+        }
     }
 
     private async Task<NodeTarget[]> RouteAsync(string key) => (await topology.GetAsync()).Route(key, _options.ReplicationFactor);
@@ -296,7 +329,7 @@ internal sealed class ReplicatedCache(
     }
 
     /// <summary>A read for background repair: its failures are not failovers of a client read, so they are not counted as such.</summary>
-    private async Task<NodeReadResult> ReadQuietlyAsync(NodeTarget replica, string key) => await WithDeadline(replica.Grain.GetAsync(key));
+    private async Task<NodeReadResult> ReadQuietlyAsync(NodeTarget replica, string key) => await WithDeadline(nodes.GetAsync(replica, key));
 
     /// <summary>The newest answer of the key's previous owners that no longer own it, or null if none has it.</summary>
     private async Task<NodeReadResult?> ReadPreviousOwnersAsync(string key, TopologyView view)
@@ -343,7 +376,7 @@ internal sealed class ReplicatedCache(
     {
         try
         {
-            return await WithDeadline(replica.Grain.GetAsync(key));
+            return await WithDeadline(nodes.GetAsync(replica, key));
         }
         catch (Exception error)
         {
@@ -354,7 +387,7 @@ internal sealed class ReplicatedCache(
     }
 
     private async Task<CacheVersion> ReplicateAsync(
-        string operation, string key, ConsistencyLevel level, Func<INodeGrain, CacheVersion, Task<NodeWriteResult>> send)
+        string operation, string key, ConsistencyLevel level, Func<NodeTarget, CacheVersion, Task<NodeWriteResult>> send)
     {
         try
         {
@@ -368,14 +401,14 @@ internal sealed class ReplicatedCache(
     }
 
     private async Task<CacheVersion> ReplicateCoreAsync(
-        string operation, string key, ConsistencyLevel level, Func<INodeGrain, CacheVersion, Task<NodeWriteResult>> send)
+        string operation, string key, ConsistencyLevel level, Func<NodeTarget, CacheVersion, Task<NodeWriteResult>> send)
     {
         var replicas = await RouteAsync(key);
         var version = new CacheVersion(clock.Next(), _writerId);
         var calls = new Task<NodeWriteResult>[replicas.Length];
         for (var i = 0; i < replicas.Length; i++)
         {
-            calls[i] = WriteCallAsync(key, replicas, i, send(replicas[i].Grain, version));
+            calls[i] = WriteCallAsync(key, replicas, i, send(replicas[i], version));
         }
 
         QuorumOutcome<NodeWriteResult> outcome;

@@ -100,6 +100,33 @@ internal sealed partial class NodeGrain(
         return Task.FromResult(Changed(key, _store.Remove(key, version)));
     }
 
+    public Task<NodeOperationResult[]> ExecuteAsync(NodeOperation[] operations)
+    {
+        EnsureInService();
+        var results = new NodeOperationResult[operations.Length];
+        for (var i = 0; i < operations.Length; i++)
+        {
+            var operation = operations[i];
+            try
+            {
+                results[i] = operation.Kind switch
+                {
+                    NodeOperationKind.Get => new NodeOperationResult(_store.Get(operation.Key), null),
+                    NodeOperationKind.Set => new NodeOperationResult(null, Changed(operation.Key, _store.Set(
+                        operation.Key, operation.Value ?? throw new ArgumentException($"The write to key '{operation.Key}' carries no value."), operation.Version, operation.ExpiresAtTicks, operation.Tags))),
+                    NodeOperationKind.Remove => new NodeOperationResult(null, Changed(operation.Key, _store.Remove(operation.Key, operation.Version))),
+                    _ => throw new ArgumentOutOfRangeException(nameof(operations), operation.Kind, "Unknown node operation."),
+                };
+            }
+            catch (ArgumentException error)
+            {
+                results[i] = new NodeOperationResult(null, null, error);
+            }
+        }
+
+        return Task.FromResult(results);
+    }
+
     public Task<int> ImportAsync(IReadOnlyList<TransferEntry> entries)
     {
         EnsureInService();

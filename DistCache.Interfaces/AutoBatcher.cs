@@ -1,0 +1,92 @@
+namespace DistCache;
+
+/// <summary>
+/// Coalesces concurrent requests into batches, the way a Redis client pipelines: the first request
+/// goes out at once, alone; requests that arrive while batches are in flight wait and leave together
+/// in the next one. So a lone caller pays no delay, and many callers share one grain call.
+/// </summary>
+/// <remarks>Used by the client (operations to the cluster) and the silo (replica calls to one node).</remarks>
+public sealed class AutoBatcher<TRequest, TResult>
+{
+    private readonly Func<TRequest[], Task<TResult[]>> _send;
+    private readonly int _maxBatch;
+    private readonly int _maxInFlight;
+    private readonly TimeSpan _timeout;
+    private readonly Queue<(TRequest Request, TaskCompletionSource<TResult> Done)> _pending = new();
+    private int _inFlight;
+
+    /// <param name="send">Sends one batch; must return one result per request, in order.</param>
+    /// <param name="maxBatch">The most requests in one batch.</param>
+    /// <param name="maxInFlight">The most batches in flight at once.</param>
+    /// <param name="timeout">How long a batch may take; after it, its requests fail with <see cref="TimeoutException"/>.</param>
+    public AutoBatcher(Func<TRequest[], Task<TResult[]>> send, int maxBatch, int maxInFlight, TimeSpan timeout)
+    {
+        ArgumentNullException.ThrowIfNull(send);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBatch);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxInFlight);
+        (_send, _maxBatch, _maxInFlight, _timeout) = (send, maxBatch, maxInFlight, timeout);
+    }
+
+    /// <summary>Adds a request to the next batch; completes with its result.</summary>
+    public Task<TResult> SendAsync(TRequest request)
+    {
+        var done = new TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        bool pump;
+        lock (_pending)
+        {
+            _pending.Enqueue((request, done));
+            pump = _inFlight < _maxInFlight;
+            _inFlight += pump ? 1 : 0;
+        }
+
+        if (pump)
+        {
+            _ = PumpAsync();
+        }
+
+        return done.Task;
+    }
+
+    private async Task PumpAsync()
+    {
+        while (true)
+        {
+            (TRequest Request, TaskCompletionSource<TResult> Done)[] batch;
+            lock (_pending)
+            {
+                if (_pending.Count == 0)
+                {
+                    _inFlight--;
+                    return;
+                }
+
+                batch = new (TRequest, TaskCompletionSource<TResult>)[Math.Min(_pending.Count, _maxBatch)];
+                for (var i = 0; i < batch.Length; i++)
+                {
+                    batch[i] = _pending.Dequeue();
+                }
+            }
+
+            try
+            {
+                var results = await _send(Array.ConvertAll(batch, b => b.Request)).WaitAsync(_timeout);
+                if (results.Length != batch.Length)
+                {
+                    throw new InvalidOperationException($"A batch of {batch.Length} requests got {results.Length} results.");
+                }
+
+                for (var i = 0; i < batch.Length; i++)
+                {
+                    batch[i].Done.TrySetResult(results[i]);
+                }
+            }
+            catch (Exception error)
+            {
+                foreach (var (_, done) in batch)
+                {
+                    done.TrySetException(error);
+                }
+            }
+        }
+    }
+}
