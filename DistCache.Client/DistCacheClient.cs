@@ -211,7 +211,7 @@ public sealed class DistCacheClient : IDistCache, IAsyncDisposable
     /// <summary>Sends one operation in the next batch; its own failure is rethrown as it was raised in the cluster.</summary>
     private async Task<CacheOperationResult> BatchAsync(CacheOperation operation, CancellationToken cancellationToken)
     {
-        var result = await CallAsync(() => _batcher.SendAsync(operation), cancellationToken);
+        var result = await CallAsync(() => _batcher.SendAsync(operation), cancellationToken, bounded: true);
         if (result.Error is { } error)
         {
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
@@ -221,11 +221,13 @@ public sealed class DistCacheClient : IDistCache, IAsyncDisposable
     }
 
     /// <summary>Runs one grain call with the operation timeout, translating Orleans' failures.</summary>
-    private async Task<T> CallAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken)
+    private async Task<T> CallAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken, bool bounded = false)
     {
         try
         {
-            return await call().WaitAsync(_options.OperationTimeout, cancellationToken);
+            // A batched call is bounded by the batcher already; a timer per operation would cost more than the call.
+            var task = call();
+            return bounded && !cancellationToken.CanBeCanceled ? await task : await task.WaitAsync(_options.OperationTimeout, cancellationToken);
         }
         catch (TimeoutException error)
         {

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace DistCache;
 
 /// <summary>
@@ -5,14 +7,19 @@ namespace DistCache;
 /// goes out at once, alone; requests that arrive while batches are in flight wait and leave together
 /// in the next one. So a lone caller pays no delay, and many callers share one grain call.
 /// </summary>
-/// <remarks>Used by the client (operations to the cluster) and the silo (replica calls to one node).</remarks>
+/// <remarks>
+/// Used by the client (operations to the cluster) and the silo (replica calls to one node). Every
+/// request is answered within about the timeout: a batch that takes longer fails its requests, and a
+/// request that waited that long for a free slot fails without being sent. So callers need no timer
+/// of their own per request.
+/// </remarks>
 public sealed class AutoBatcher<TRequest, TResult>
 {
     private readonly Func<TRequest[], Task<TResult[]>> _send;
     private readonly int _maxBatch;
     private readonly int _maxInFlight;
     private readonly TimeSpan _timeout;
-    private readonly Queue<(TRequest Request, TaskCompletionSource<TResult> Done)> _pending = new();
+    private readonly Queue<(TRequest Request, TaskCompletionSource<TResult> Done, long QueuedAt)> _pending = new();
     private int _inFlight;
 
     /// <param name="send">Sends one batch; must return one result per request, in order.</param>
@@ -34,7 +41,7 @@ public sealed class AutoBatcher<TRequest, TResult>
         bool pump;
         lock (_pending)
         {
-            _pending.Enqueue((request, done));
+            _pending.Enqueue((request, done, Stopwatch.GetTimestamp()));
             pump = _inFlight < _maxInFlight;
             _inFlight += pump ? 1 : 0;
         }
@@ -51,7 +58,7 @@ public sealed class AutoBatcher<TRequest, TResult>
     {
         while (true)
         {
-            (TRequest Request, TaskCompletionSource<TResult> Done)[] batch;
+            List<(TRequest Request, TaskCompletionSource<TResult> Done)> batch;
             lock (_pending)
             {
                 if (_pending.Count == 0)
@@ -60,22 +67,34 @@ public sealed class AutoBatcher<TRequest, TResult>
                     return;
                 }
 
-                batch = new (TRequest, TaskCompletionSource<TResult>)[Math.Min(_pending.Count, _maxBatch)];
-                for (var i = 0; i < batch.Length; i++)
+                batch = new(Math.Min(_pending.Count, _maxBatch));
+                while (batch.Count < _maxBatch && _pending.TryDequeue(out var next))
                 {
-                    batch[i] = _pending.Dequeue();
+                    if (Stopwatch.GetElapsedTime(next.QueuedAt) >= _timeout)
+                    {
+                        // Waited its whole timeout behind slow batches (a dead node, say): fail it, unsent.
+                        next.Done.TrySetException(new TimeoutException($"The request waited {_timeout} for a batch to leave."));
+                        continue;
+                    }
+
+                    batch.Add((next.Request, next.Done));
                 }
+            }
+
+            if (batch.Count == 0)
+            {
+                continue;
             }
 
             try
             {
-                var results = await _send(Array.ConvertAll(batch, b => b.Request)).WaitAsync(_timeout);
-                if (results.Length != batch.Length)
+                var results = await _send(batch.ConvertAll(b => b.Request).ToArray()).WaitAsync(_timeout);
+                if (results.Length != batch.Count)
                 {
-                    throw new InvalidOperationException($"A batch of {batch.Length} requests got {results.Length} results.");
+                    throw new InvalidOperationException($"A batch of {batch.Count} requests got {results.Length} results.");
                 }
 
-                for (var i = 0; i < batch.Length; i++)
+                for (var i = 0; i < batch.Count; i++)
                 {
                     batch[i].Done.TrySetResult(results[i]);
                 }

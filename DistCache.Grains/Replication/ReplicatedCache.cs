@@ -226,17 +226,29 @@ internal sealed class ReplicatedCache(
         return answered ? NodeReadResult.Missing : throw new AllReplicasFailedException("Eventual read", replicas.Length, firstError);
     }
 
-    /// <summary>Asks every replica, completes on the first <c>required</c> answers, returns the newest of them.</summary>
+    /// <summary>
+    /// Asks as many replicas as the level needs (primary first), and the others only if some of those
+    /// fail; returns the newest answer. During a hand-off it asks every replica at once, since a new
+    /// owner's miss proves nothing.
+    /// </summary>
     private async Task<NodeReadResult> ReadNewestAsync(string key, NodeTarget[] replicas, ConsistencyLevel level, TopologyView view)
     {
-        var calls = new Task<NodeReadResult>[replicas.Length];
-        for (var i = 0; i < replicas.Length; i++)
+        var required = Quorum.Required(level, replicas.Length);
+        var asked = view.InHandoff ? replicas.Length : required;
+        var calls = new Task<NodeReadResult>[asked];
+        for (var i = 0; i < asked; i++)
         {
             calls[i] = ReadCallAsync(replicas[i], key);
         }
 
-        var required = Quorum.Required(level, replicas.Length);
         var outcome = await Quorum.WhenAsync(calls, required);
+        if (!outcome.Reached && asked < replicas.Length)
+        {
+            // Some failed: the remaining replicas may still make up the quorum.
+            calls = [.. calls, .. replicas[asked..].Select(r => ReadCallAsync(r, key))];
+            outcome = await Quorum.WhenAsync(calls, required);
+        }
+
         if (!outcome.Reached)
         {
             throw Failed("read", level, required, replicas.Length, outcome);
@@ -329,7 +341,7 @@ internal sealed class ReplicatedCache(
     }
 
     /// <summary>A read for background repair: its failures are not failovers of a client read, so they are not counted as such.</summary>
-    private async Task<NodeReadResult> ReadQuietlyAsync(NodeTarget replica, string key) => await WithDeadline(nodes.GetAsync(replica, key));
+    private Task<NodeReadResult> ReadQuietlyAsync(NodeTarget replica, string key) => nodes.GetAsync(replica, key);
 
     /// <summary>The newest answer of the key's previous owners that no longer own it, or null if none has it.</summary>
     private async Task<NodeReadResult?> ReadPreviousOwnersAsync(string key, TopologyView view)
@@ -376,7 +388,8 @@ internal sealed class ReplicatedCache(
     {
         try
         {
-            return await WithDeadline(nodes.GetAsync(replica, key));
+            // Batched: the batcher bounds the wait by the replica call timeout.
+            return await nodes.GetAsync(replica, key);
         }
         catch (Exception error)
         {
@@ -451,7 +464,7 @@ internal sealed class ReplicatedCache(
     {
         try
         {
-            return await WithDeadline(call);
+            return await call; // Batched: the batcher bounds the wait by the replica call timeout.
         }
         catch (Exception error)
         {

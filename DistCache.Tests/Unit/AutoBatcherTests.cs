@@ -1,0 +1,67 @@
+namespace DistCache.Tests.Unit;
+
+public sealed class AutoBatcherTests
+{
+    [Fact]
+    public async Task TheFirstRequestLeavesAloneAndThoseArrivingMeanwhileShareTheNextBatch()
+    {
+        var batches = new List<int[]>();
+        var release = new TaskCompletionSource();
+        var batcher = new AutoBatcher<int, int>(async items =>
+        {
+            lock (batches)
+            {
+                batches.Add(items);
+            }
+
+            await release.Task;
+            return Array.ConvertAll(items, i => i * 10);
+        }, maxBatch: 100, maxInFlight: 1, TimeSpan.FromSeconds(10));
+
+        var first = batcher.SendAsync(1);
+        var rest = Enumerable.Range(2, 5).Select(batcher.SendAsync).ToArray();
+        release.SetResult();
+
+        Assert.Equal(10, await first);
+        var results = await Task.WhenAll(rest);
+        Assert.Equal([20, 30, 40, 50, 60], results);
+        Assert.Equal([[1], [2, 3, 4, 5, 6]], batches);
+    }
+
+    [Fact]
+    public async Task BatchesAreCappedAndAFailedBatchFailsOnlyItsOwnRequests()
+    {
+        var release = new TaskCompletionSource();
+        var calls = 0;
+        var batcher = new AutoBatcher<int, int>(async items =>
+        {
+            var call = Interlocked.Increment(ref calls);
+            await release.Task;
+            return call == 2 ? throw new InvalidOperationException("node down") : items;
+        }, maxBatch: 2, maxInFlight: 1, TimeSpan.FromSeconds(10));
+
+        var sent = Enumerable.Range(0, 5).Select(batcher.SendAsync).ToArray();
+        release.SetResult();
+        await Task.WhenAll(sent.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
+
+        Assert.Equal(0, await sent[0]);
+        Assert.IsType<InvalidOperationException>(sent[1].Exception!.InnerException);
+        Assert.IsType<InvalidOperationException>(sent[2].Exception!.InnerException);
+        Assert.Equal(3, await sent[3]);
+        Assert.Equal(4, await sent[4]);
+        Assert.Equal(3, calls); // [0], then [1, 2] (failed), then [3, 4]
+    }
+
+    [Fact]
+    public async Task ABatchThatHangsFailsWithinTheTimeoutAndSoDoRequestsQueuedBehindIt()
+    {
+        var hang = new TaskCompletionSource<int[]>();
+        var batcher = new AutoBatcher<int, int>(_ => hang.Task, maxBatch: 10, maxInFlight: 1, TimeSpan.FromMilliseconds(200));
+
+        var stuck = batcher.SendAsync(1);
+        var behind = batcher.SendAsync(2);
+
+        await Assert.ThrowsAsync<TimeoutException>(() => stuck);
+        await Assert.ThrowsAsync<TimeoutException>(() => behind);
+    }
+}
