@@ -88,9 +88,9 @@ internal sealed class ReplicatedCache(
     public async Task<TagInvalidation> InvalidateTagAsync(string tag)
     {
         CacheLimits.ValidateTag(tag);
-        var nodes = (await topology.GetAsync()).AllTargets();
+        var targets = (await topology.GetAsync()).AllTargets();
         var version = new CacheVersion(clock.Next(), _writerId);
-        var calls = nodes.Select(node => WithDeadline(node.Grain.InvalidateTagAsync(tag, version))).ToArray();
+        var calls = targets.Select(node => WithDeadline(node.Grain.InvalidateTagAsync(tag, version))).ToArray();
         try
         {
             await Task.WhenAll(calls);
@@ -107,8 +107,8 @@ internal sealed class ReplicatedCache(
     public async Task<IReadOnlyList<InvalidationCursor>> SubscribeAsync(ICacheInvalidationObserver observer)
     {
         ArgumentNullException.ThrowIfNull(observer);
-        var nodes = (await topology.GetAsync()).AllTargets();
-        var calls = nodes.Select(node => WithDeadline(node.Grain.SubscribeAsync(observer))).ToArray();
+        var targets = (await topology.GetAsync()).AllTargets();
+        var calls = targets.Select(node => WithDeadline(node.Grain.SubscribeAsync(observer))).ToArray();
         try
         {
             await Task.WhenAll(calls);
@@ -119,7 +119,7 @@ internal sealed class ReplicatedCache(
         }
 
         var cursors = calls.Where(c => c.IsCompletedSuccessfully).Select(c => c.Result).ToArray();
-        return cursors.Length > 0 ? cursors : throw new AllReplicasFailedException("Subscribe", nodes.Count, calls[0].Exception?.InnerException);
+        return cursors.Length > 0 ? cursors : throw new AllReplicasFailedException("Subscribe", targets.Count, calls[0].Exception?.InnerException);
     }
 
     public async Task<FillLease> AcquireFillLeaseAsync(string key, Guid owner, TimeSpan duration)
