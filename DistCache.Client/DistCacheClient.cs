@@ -48,20 +48,16 @@ public sealed class DistCacheClient : IDistCache, IAsyncDisposable
         CacheLimits.ValidateKey(key);
         var level = consistency ?? _options.DefaultConsistency;
         CacheLimits.ValidateConsistency(level);
-        if (level == ConsistencyLevel.Eventual && _near is not null)
+        var near = level == ConsistencyLevel.Eventual ? _near : null;
+        if (near is not null && near.TryGet(key, out var local))
         {
-            if (_near.TryGet(key, out var local))
-            {
-                return local;
-            }
-
-            var since = _near.BeginRead();
-            var item = (await BatchAsync(new CacheOperation(NodeOperationKind.Get, key, level), cancellationToken)).Item;
-            _near.Store(key, item, since);
-            return item?.Value;
+            return local;
         }
 
-        return (await BatchAsync(new CacheOperation(NodeOperationKind.Get, key, level), cancellationToken)).Item?.Value;
+        var readBegan = near?.BeginRead() ?? 0;
+        var item = (await BatchAsync(new CacheOperation(NodeOperationKind.Get, key, level), cancellationToken)).Item;
+        near?.Store(key, item, readBegan);
+        return item?.Value;
     }
 
     /// <inheritdoc />

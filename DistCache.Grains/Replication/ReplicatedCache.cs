@@ -88,18 +88,8 @@ internal sealed class ReplicatedCache(
     public async Task<TagInvalidation> InvalidateTagAsync(string tag)
     {
         CacheLimits.ValidateTag(tag);
-        var targets = (await topology.GetAsync()).AllTargets();
         var version = new CacheVersion(clock.Next(), _writerId);
-        var calls = targets.Select(node => WithDeadline(node.Grain.InvalidateTagAsync(tag, version))).ToArray();
-        try
-        {
-            await Task.WhenAll(calls);
-        }
-        catch (Exception)
-        {
-            // Counted below, per node: the nodes that did apply it stay applied.
-        }
-
+        var (_, calls) = await CallEveryNodeAsync(node => node.InvalidateTagAsync(tag, version));
         var reached = calls.Where(c => c.IsCompletedSuccessfully).ToArray();
         return new TagInvalidation(tag, version, reached.Sum(c => c.Result), reached.Length, calls.Length - reached.Length);
     }
@@ -107,17 +97,9 @@ internal sealed class ReplicatedCache(
     public async Task<IReadOnlyList<InvalidationCursor>> SubscribeAsync(ICacheInvalidationObserver observer)
     {
         ArgumentNullException.ThrowIfNull(observer);
-        var targets = (await topology.GetAsync()).AllTargets();
-        var calls = targets.Select(node => WithDeadline(node.Grain.SubscribeAsync(observer))).ToArray();
-        try
-        {
-            await Task.WhenAll(calls);
-        }
-        catch (Exception)
-        {
-            // A node that did not answer is left out; the subscriber hears nothing from it and knows.
-        }
 
+        // A node that does not answer is left out; the subscriber hears nothing from it and knows.
+        var (targets, calls) = await CallEveryNodeAsync(node => node.SubscribeAsync(observer));
         var cursors = calls.Where(c => c.IsCompletedSuccessfully).Select(c => c.Result).ToArray();
         return cursors.Length > 0 ? cursors : throw new AllReplicasFailedException("Subscribe", targets.Count, calls[0].Exception?.InnerException);
     }
@@ -484,6 +466,23 @@ internal sealed class ReplicatedCache(
             metrics.HintRequested();
             throw;
         }
+    }
+
+    /// <summary>Calls every node on the ring at once, each within its deadline, and returns every call once all have ended.</summary>
+    private async Task<(IReadOnlyList<NodeTarget> Targets, Task<T>[] Calls)> CallEveryNodeAsync<T>(Func<INodeGrain, Task<T>> call)
+    {
+        var targets = (await topology.GetAsync()).AllTargets();
+        var calls = targets.Select(node => WithDeadline(call(node.Grain))).ToArray();
+        try
+        {
+            await Task.WhenAll(calls);
+        }
+        catch (Exception)
+        {
+            // The caller reads each call's outcome: a node that failed leaves the others' results standing.
+        }
+
+        return (targets, calls);
     }
 
     private static string Describe(Exception error) => $"{error.GetType().Name}: {error.Message}";
