@@ -1,3 +1,4 @@
+using DistCache.Tests.Processes;
 using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
@@ -51,7 +52,7 @@ internal static class BaselineSilo
 /// <summary>The grain-per-key baseline as a load target.</summary>
 internal sealed class GrainPerKeyTarget : ILoadTarget
 {
-    private ServerProcess? _silo;
+    private ChildProcess? _silo;
     private IHost? _host;
     private IGrainFactory _grains = null!;
 
@@ -60,8 +61,8 @@ internal sealed class GrainPerKeyTarget : ILoadTarget
     public async Task<string?> StartAsync()
     {
         var (siloPort, gatewayPort) = (ServerProcess.FreePort(), ServerProcess.FreePort());
-        _silo = new ServerProcess("dotnet", [typeof(BaselineSilo).Assembly.Location, BaselineSilo.Verb, $"{siloPort}", $"{gatewayPort}"], "baseline silo ready");
-        await _silo.WaitReadyAsync();
+        _silo = new ChildProcess("baseline silo", "dotnet", [typeof(BaselineSilo).Assembly.Location, BaselineSilo.Verb, $"{siloPort}", $"{gatewayPort}"], "baseline silo ready");
+        await _silo.WaitReadyAsync(TimeSpan.FromSeconds(60));
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.UseOrleansClient(client => client

@@ -1,3 +1,4 @@
+using DistCache.Tests.Processes;
 using System.Globalization;
 using DistCache.Client;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,7 +10,7 @@ namespace DistCache.Benchmarks;
 /// <summary>DistCache: silo processes (the real DistCache.Silo program, Release) and the DistCache.Client library.</summary>
 internal sealed class DistCacheTarget(int silos, int replicationFactor, ConsistencyLevel level) : ILoadTarget
 {
-    private readonly List<ServerProcess> _silos = [];
+    private readonly List<ChildProcess> _silos = [];
     private IHost? _host;
     private IDistCache _cache = null!;
     private DistCacheEntryOptions _write = null!;
@@ -35,13 +36,13 @@ internal sealed class DistCacheTarget(int silos, int replicationFactor, Consiste
         {
             var (siloPort, gatewayPort) = (i == 0 ? primary : ServerProcess.FreePort(), ServerProcess.FreePort());
             string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
-            var silo = new ServerProcess("dotnet",
+            var silo = new ChildProcess($"silo {i}", "dotnet",
             [
                 SiloProgram, "--Silo:SiloPort", Text(siloPort), "--Silo:GatewayPort", Text(gatewayPort), "--Silo:PrimarySiloPort", Text(primary),
                 "--Silo:ClusterId", clusterId, "--DistCache:ReplicationFactor", Text(replicationFactor), "--Logging:LogLevel:Default", "Warning",
             ], "DistCache silo ready");
             _silos.Add(silo);
-            await silo.WaitReadyAsync();
+            await silo.WaitReadyAsync(TimeSpan.FromSeconds(60));
             gateways.Add($"127.0.0.1:{gatewayPort}");
         }
 

@@ -1,3 +1,4 @@
+using DistCache.Tests.Processes;
 using StackExchange.Redis;
 
 namespace DistCache.Benchmarks;
@@ -8,7 +9,7 @@ namespace DistCache.Benchmarks;
 /// </summary>
 internal sealed class RedisTarget(string name, string command, Func<int, string[]> arguments, string readyLine) : ILoadTarget
 {
-    private ServerProcess? _server;
+    private ChildProcess? _server;
     private ConnectionMultiplexer? _redis;
     private IDatabase _db = null!;
 
@@ -31,8 +32,8 @@ internal sealed class RedisTarget(string name, string command, Func<int, string[
         }
 
         var port = ServerProcess.FreePort();
-        _server = new ServerProcess(path, arguments(port), readyLine);
-        await _server.WaitReadyAsync();
+        _server = new ChildProcess(name, path, arguments(port), readyLine);
+        await _server.WaitReadyAsync(TimeSpan.FromSeconds(60));
         _redis = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{port}");
         _db = _redis.GetDatabase();
         return null;
