@@ -31,7 +31,7 @@ internal static class MemoryCommand
         var dataPerEntry = (double)(withData - baseline) / entries;
         var overhead = (double)(withStore - withData) / entries;
         Console.WriteLine($"{entries:N0} entries, key {keys[0].Length} chars, value {values[0].Length} B: key and value take {dataPerEntry:0.0} B per entry on the heap (their object headers included)");
-        Console.WriteLine($"the store adds {overhead:0.0} B per entry (entry object, dictionary slot, LRU links, version); it charges itself {BoundedStore.EntryOverheadBytes} B per entry on top of key text and value bytes");
+        Console.WriteLine($"the store adds {overhead:0.0} B per entry (its slot with the version, hash bucket, CLOCK bit); it charges itself {BoundedStore.EntryOverheadBytes} B per entry on top of key text and value bytes");
         GC.KeepAlive(store);
         GC.KeepAlive(keys);
         GC.KeepAlive(values);

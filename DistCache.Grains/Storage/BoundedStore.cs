@@ -3,7 +3,7 @@ using DistCache.Replication;
 namespace DistCache.Storage;
 
 /// <summary>
-/// A versioned key/value store bounded in bytes. Evicts the least recently used entries when full,
+/// A versioned key/value store bounded in bytes. Evicts entries not used lately when full (CLOCK),
 /// never returns an expired entry, never replaces a newer version with an older one (concurrent
 /// versions go to the conflict resolver), and keeps deletes as tombstones for a while so a late
 /// write cannot bring a key back. Entries may carry tags; invalidating a tag deletes every entry
@@ -13,20 +13,27 @@ namespace DistCache.Storage;
 internal sealed class BoundedStore
 {
     /// <summary>
-    /// Bytes charged per entry on top of the key and value: the entry object (~96), its dictionary
-    /// slot (~28), and the object headers of the key string (~22) and value array (~24) on 64-bit CoreCLR.
-    /// Tags and absorbed version-vector entries are charged on top (<see cref="SizeOf(string, int, string[], CacheVersion)"/>).
+    /// Bytes charged per entry on top of the key and value, on 64-bit CoreCLR: its <see cref="StoreSlot"/>
+    /// (48), its hash bucket (4 to 8, as the bucket array doubles), and the object headers of the key
+    /// string (~22) and value array (~24), each rounded up to 8 bytes. About 98 measured with 17-char keys
+    /// and 32-byte values (the benchmarks' <c>memory</c> command); the rest is that rounding and bucket
+    /// growth. Tags and absorbed version-vector entries are charged on top
+    /// (<see cref="SizeOf(string, int, string[], CacheVersion)"/>).
     /// </summary>
-    public const int EntryOverheadBytes = 176;
+    public const int EntryOverheadBytes = 112;
 
-    private readonly Dictionary<string, StoreEntry> _entries = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, HashSet<StoreEntry>> _byTag = new(StringComparer.Ordinal);
+    private readonly SlotTable _slots = new();
+
+    // Tag to the indices of the slots carrying it; a slot is untagged before it is rewritten or freed,
+    // so a reused slot never inherits its previous key's tags.
+    private readonly Dictionary<string, HashSet<int>> _byTag = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (CacheVersion Version, long UntilTicks)> _invalidatedTags = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
     private readonly IConflictResolver _resolver;
     private readonly long _tombstoneRetentionTicks;
-    private StoreEntry? _newest;
-    private StoreEntry? _oldest;
+
+    // The CLOCK hand: the slot eviction looks at next.
+    private int _hand;
     private long _reads, _writes, _hits, _misses, _evictions, _expirations, _staleWrites, _liveItems, _imported, _conflicts;
 
     public BoundedStore(long capacityBytes, TimeSpan tombstoneRetention, TimeProvider time, IConflictResolver? resolver = null)
@@ -44,7 +51,7 @@ internal sealed class BoundedStore
     public long UsedBytes { get; private set; }
 
     /// <summary>Entries held, tombstones included.</summary>
-    public int Count => _entries.Count;
+    public int Count => _slots.Count;
 
     /// <summary>Bytes one entry is charged: key as UTF-16, value, and <see cref="EntryOverheadBytes"/>.</summary>
     public static long SizeOf(string key, int valueLength) => EntryOverheadBytes + 2L * key.Length + valueLength;
@@ -64,21 +71,23 @@ internal sealed class BoundedStore
     public NodeReadResult Get(string key)
     {
         _reads++;
-        if (!TryGetCurrent(key, out var entry))
+        var index = FindCurrent(key);
+        if (index < 0)
         {
             _misses++;
             return NodeReadResult.Missing;
         }
 
-        MoveToNewest(entry);
-        if (entry.IsTombstone)
+        ref var slot = ref _slots[index];
+        slot.Referenced = true;
+        if (slot.IsTombstone)
         {
             _misses++;
-            return new NodeReadResult(null, entry.Version, 0);
+            return new NodeReadResult(null, slot.Version, 0);
         }
 
         _hits++;
-        return new NodeReadResult(entry.Value, entry.Version, entry.ExpiresAtTicks) { Tags = entry.Tags };
+        return new NodeReadResult(slot.Value, slot.Version, slot.ExpiresAtTicks) { Tags = slot.Tags };
     }
 
     public NodeWriteResult Set(string key, byte[] value, CacheVersion version, long expiresAtTicks, string[]? tags = null)
@@ -105,16 +114,26 @@ internal sealed class BoundedStore
         }
 
         var deleted = new List<string>();
-        if (_byTag.TryGetValue(tag, out var tagged))
+        if (!_byTag.TryGetValue(tag, out var tagged))
         {
-            foreach (var entry in tagged.ToList())
+            return deleted;
+        }
+
+        // Chosen before any is deleted: each delete rewrites the tag index and may free or reuse slots.
+        var held = new List<CacheVersion>();
+        foreach (var index in tagged)
+        {
+            ref var slot = ref _slots[index];
+            if (!slot.IsTombstone && slot.Version < version)
             {
-                if (!entry.IsTombstone && entry.Version < version)
-                {
-                    deleted.Add(entry.Key);
-                    Write(entry.Key, null, CacheVersion.Merge(version, entry.Version), TombstoneExpiry, null);
-                }
+                deleted.Add(slot.Key!);
+                held.Add(slot.Version);
             }
+        }
+
+        for (var i = 0; i < deleted.Count; i++)
+        {
+            Write(deleted[i], null, CacheVersion.Merge(version, held[i]), TombstoneExpiry, null);
         }
 
         return deleted;
@@ -124,12 +143,13 @@ internal sealed class BoundedStore
     public List<TransferEntry> Export()
     {
         var now = _time.GetUtcNow().UtcTicks;
-        var entries = new List<TransferEntry>(_entries.Count);
-        foreach (var entry in _entries.Values)
+        var entries = new List<TransferEntry>(_slots.Count);
+        for (var index = 0; index < _slots.Extent; index++)
         {
-            if (!entry.IsExpired(now))
+            ref var slot = ref _slots[index];
+            if (slot.Key is not null && !slot.IsExpired(now))
             {
-                entries.Add(entry.ToTransfer());
+                entries.Add(slot.ToTransfer());
             }
         }
 
@@ -140,18 +160,23 @@ internal sealed class BoundedStore
     public IEnumerable<KeySummary> Versions()
     {
         var now = _time.GetUtcNow().UtcTicks;
-        foreach (var entry in _entries.Values)
+        for (var index = 0; index < _slots.Extent; index++)
         {
-            if (!entry.IsExpired(now))
+            // Copied, not a ref: an iterator cannot hold one across a yield.
+            var slot = _slots[index];
+            if (slot.Key is not null && !slot.IsExpired(now))
             {
-                yield return new KeySummary(entry.Key, entry.Version);
+                yield return new KeySummary(slot.Key, slot.Version);
             }
         }
     }
 
     /// <summary>One key as it would travel, or null if the store does not hold it (or it expired).</summary>
-    public TransferEntry? Export(string key) =>
-        TryGetCurrent(key, out var entry) ? entry.ToTransfer() : null;
+    public TransferEntry? Export(string key)
+    {
+        var index = FindCurrent(key);
+        return index < 0 ? null : _slots[index].ToTransfer();
+    }
 
     /// <summary>Applies an entry copied from another node, if it is newer than what this store holds.</summary>
     public bool Import(TransferEntry entry)
@@ -169,12 +194,13 @@ internal sealed class BoundedStore
     /// <summary>Forgets a key handed to its new owners, unless a newer write arrived since.</summary>
     public bool DropIfUnchanged(string key, CacheVersion version)
     {
-        if (!_entries.TryGetValue(key, out var entry) || entry.Version != version)
+        var index = _slots.Find(key);
+        if (index < 0 || _slots[index].Version != version)
         {
             return false;
         }
 
-        Drop(entry, expired: false);
+        Drop(index, expired: false);
         return true;
     }
 
@@ -191,12 +217,12 @@ internal sealed class BoundedStore
             }
         }
 
-        foreach (var entry in _entries.Values)
+        for (var index = 0; index < _slots.Extent; index++)
         {
-            // Removing during enumeration is allowed for Dictionary since .NET Core 3.0.
-            if (entry.IsExpired(now))
+            ref var slot = ref _slots[index];
+            if (slot.Key is not null && slot.IsExpired(now))
             {
-                Drop(entry, expired: true);
+                Drop(index, expired: true);
                 removed++;
             }
         }
@@ -242,39 +268,43 @@ internal sealed class BoundedStore
         }
 
         _writes++;
-        if (TryGetCurrent(key, out var entry))
+        var index = FindCurrent(key);
+        if (index >= 0)
         {
+            ref var slot = ref _slots[index];
             var (survivor, incomingWins, conflict) = Reconcile.Pick(
-                entry.ToCandidate(), new ConflictCandidate(key, value, version, expiresAtTicks), _resolver);
+                slot.ToCandidate(), new ConflictCandidate(key, value, version, expiresAtTicks), _resolver);
             _conflicts += conflict ? 1 : 0;
             if (!incomingWins)
             {
                 // An older write arriving late, a retry, or the loser of a conflict: the held value stays,
-                // though after a conflict its version absorbs the loser's.
+                // though after a conflict its version absorbs the loser's (and may grow past capacity).
                 _staleWrites += conflict ? 0 : survivor.Version == version ? 0 : 1;
                 if (conflict)
                 {
-                    Update(entry, entry.Value, survivor.Version, entry.ExpiresAtTicks, entry.Tags);
+                    Update(index, slot.Value, survivor.Version, slot.ExpiresAtTicks, slot.Tags);
+                    EvictOverflow(index);
                 }
 
-                return new NodeWriteResult(false, entry.Version);
+                return new NodeWriteResult(false, slot.Version);
             }
 
-            _liveItems += (value is null ? 0 : 1) - (entry.IsTombstone ? 0 : 1);
-            MoveToNewest(entry);
-            Update(entry, value, survivor.Version, expiresAtTicks, tags);
+            _liveItems += (value is null ? 0 : 1) - (slot.IsTombstone ? 0 : 1);
+            slot.Referenced = true;
+            Update(index, value, survivor.Version, expiresAtTicks, tags);
         }
         else
         {
-            entry = new StoreEntry(key);
-            _entries.Add(key, entry);
+            index = _slots.Add(key);
+            // A fresh slot is charged as an empty entry; Update charges the difference.
+            UsedBytes += SizeOf(key, 0);
             _liveItems += value is null ? 0 : 1;
-            LinkAsNewest(entry);
-            Update(entry, value, version, expiresAtTicks, tags);
+            _slots[index].Referenced = true;
+            Update(index, value, version, expiresAtTicks, tags);
         }
 
-        EvictOverflow();
-        return new NodeWriteResult(true, entry.Version);
+        EvictOverflow(index);
+        return new NodeWriteResult(true, _slots[index].Version);
     }
 
     private long TombstoneExpiry => _time.GetUtcNow().UtcTicks + _tombstoneRetentionTicks;
@@ -292,16 +322,26 @@ internal sealed class BoundedStore
         return false;
     }
 
-    private void Update(StoreEntry entry, byte[]? value, CacheVersion version, long expiresAtTicks, string[]? tags)
+    private static long SizeOf(in StoreSlot slot) => SizeOf(slot.Key!, slot.Value?.Length ?? 0, slot.Tags, slot.Version);
+
+    private void Update(int index, byte[]? value, CacheVersion version, long expiresAtTicks, string[]? tags)
     {
-        Untag(entry);
-        var size = SizeOf(entry.Key, value?.Length ?? 0, tags, version);
-        UsedBytes += size - entry.Size;
-        entry.Value = value;
-        entry.Version = version;
-        entry.ExpiresAtTicks = expiresAtTicks;
-        entry.Tags = tags;
-        entry.Size = size;
+        ref var slot = ref _slots[index];
+        var oldTags = slot.Tags;
+        UsedBytes -= SizeOf(slot);
+        slot.Value = value;
+        slot.ExpiresAtTicks = expiresAtTicks;
+        slot.SetVersionAndTags(version, tags);
+        UsedBytes += SizeOf(slot);
+        if (!ReferenceEquals(oldTags, tags))
+        {
+            Untag(index, oldTags);
+            Tag(index, tags);
+        }
+    }
+
+    private void Tag(int index, string[]? tags)
+    {
         foreach (var tag in tags ?? [])
         {
             if (!_byTag.TryGetValue(tag, out var tagged))
@@ -309,58 +349,87 @@ internal sealed class BoundedStore
                 _byTag[tag] = tagged = [];
             }
 
-            tagged.Add(entry);
+            tagged.Add(index);
         }
     }
 
-    private void Untag(StoreEntry entry)
+    private void Untag(int index, string[]? tags)
     {
-        foreach (var tag in entry.Tags ?? [])
+        foreach (var tag in tags ?? [])
         {
-            if (_byTag.TryGetValue(tag, out var tagged) && tagged.Remove(entry) && tagged.Count == 0)
+            if (_byTag.TryGetValue(tag, out var tagged) && tagged.Remove(index) && tagged.Count == 0)
             {
                 _byTag.Remove(tag);
             }
         }
     }
 
-    private bool TryGetCurrent(string key, out StoreEntry entry)
+    /// <summary>The index of the slot holding <paramref name="key"/> unexpired, or -1 (dropping it if it expired).</summary>
+    private int FindCurrent(string key)
     {
-        if (!_entries.TryGetValue(key, out entry!))
+        var index = _slots.Find(key);
+        if (index < 0)
         {
-            return false;
+            return -1;
         }
 
-        if (entry.IsExpired(_time.GetUtcNow().UtcTicks))
+        // The clock is read only for entries that can expire at all.
+        var expiresAtTicks = _slots[index].ExpiresAtTicks;
+        if (expiresAtTicks != 0 && expiresAtTicks <= _time.GetUtcNow().UtcTicks)
         {
-            Drop(entry, expired: true);
-            return false;
+            Drop(index, expired: true);
+            return -1;
         }
 
-        return true;
+        return index;
     }
 
-    private void EvictOverflow()
+    /// <summary>
+    /// CLOCK (second chance): the hand sweeps the slots, giving a referenced entry one more round (its
+    /// bit cleared) and evicting the first unreferenced one. Expired entries it meets go regardless.
+    /// </summary>
+    private void EvictOverflow(int justWritten)
     {
-        // The entry just written is the newest, and it fits on its own, so this stops before it.
-        while (UsedBytes > CapacityBytes && _oldest is { } victim)
+        if (UsedBytes <= CapacityBytes)
         {
-            if (!victim.IsTombstone)
+            return;
+        }
+
+        var now = _time.GetUtcNow().UtcTicks;
+        // The entry just written is skipped, and it fits on its own (a larger write throws), so once it
+        // is the last one left the store is within capacity; the count check makes the stop certain.
+        while (UsedBytes > CapacityBytes && _slots.Count > 1)
+        {
+            var index = _hand < _slots.Extent ? _hand : 0;
+            _hand = index + 1;
+            ref var slot = ref _slots[index];
+            if (slot.Key is null || index == justWritten)
             {
-                _evictions++;
+                continue;
             }
 
-            Drop(victim, expired: false);
+            if (slot.IsExpired(now))
+            {
+                Drop(index, expired: true);
+            }
+            else if (slot.Referenced)
+            {
+                slot.Referenced = false;
+            }
+            else
+            {
+                _evictions += slot.IsTombstone ? 0 : 1;
+                Drop(index, expired: false);
+            }
         }
     }
 
-    private void Drop(StoreEntry entry, bool expired)
+    private void Drop(int index, bool expired)
     {
-        _entries.Remove(entry.Key);
-        Unlink(entry);
-        Untag(entry);
-        UsedBytes -= entry.Size;
-        if (!entry.IsTombstone)
+        ref var slot = ref _slots[index];
+        Untag(index, slot.Tags);
+        UsedBytes -= SizeOf(slot);
+        if (!slot.IsTombstone)
         {
             _liveItems--;
             if (expired)
@@ -368,53 +437,7 @@ internal sealed class BoundedStore
                 _expirations++;
             }
         }
-    }
 
-    private void MoveToNewest(StoreEntry entry)
-    {
-        if (_newest == entry)
-        {
-            return;
-        }
-
-        Unlink(entry);
-        LinkAsNewest(entry);
-    }
-
-    private void LinkAsNewest(StoreEntry entry)
-    {
-        entry.Older = _newest;
-        entry.Newer = null;
-        if (_newest is not null)
-        {
-            _newest.Newer = entry;
-        }
-
-        _newest = entry;
-        _oldest ??= entry;
-    }
-
-    private void Unlink(StoreEntry entry)
-    {
-        if (entry.Newer is not null)
-        {
-            entry.Newer.Older = entry.Older;
-        }
-        else if (_newest == entry)
-        {
-            _newest = entry.Older;
-        }
-
-        if (entry.Older is not null)
-        {
-            entry.Older.Newer = entry.Newer;
-        }
-        else if (_oldest == entry)
-        {
-            _oldest = entry.Newer;
-        }
-
-        entry.Newer = null;
-        entry.Older = null;
+        _slots.Remove(index);
     }
 }

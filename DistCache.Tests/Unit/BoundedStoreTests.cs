@@ -46,22 +46,64 @@ public sealed class BoundedStoreTests
     }
 
     [Fact]
-    public void EvictsTheLeastRecentlyUsedEntriesWhenFull()
+    public void AnEntryReadSinceTheLastSweepSurvivesItAndAnUnreadOneGoes()
     {
         var entry = BoundedStore.SizeOf("k0", 100);
         var store = Store(entry * 3);
         store.Set("k0", new byte[100], NextVersion(), 0);
         store.Set("k1", new byte[100], NextVersion(), 0);
         store.Set("k2", new byte[100], NextVersion(), 0);
-        Assert.True(store.Get("k0").IsLive); // k0 is now the most recently used; k1 the least
 
+        // Every entry was just written, so the first sweep takes every one's second chance, then the oldest.
         store.Set("k3", new byte[100], NextVersion(), 0);
+        Assert.Equal(NodeReadResult.Missing, store.Get("k0"));
 
-        Assert.False(store.Get("k1").IsLive);
-        Assert.True(store.Get("k0").IsLive);
-        Assert.True(store.Get("k2").IsLive);
+        // k1 and k2 have no second chance left; reading k1 gives it one, so the next sweep takes k2.
+        Assert.True(store.Get("k1").IsLive);
+        store.Set("k4", new byte[100], NextVersion(), 0);
+
+        Assert.Equal(NodeReadResult.Missing, store.Get("k2"));
+        Assert.True(store.Get("k1").IsLive);
         Assert.True(store.Get("k3").IsLive);
-        Assert.Equal(1, store.GetCounters().Evictions);
+        Assert.True(store.Get("k4").IsLive);
+        Assert.Equal(2, store.GetCounters().Evictions);
+        Assert.Equal(3, store.Count);
+        Assert.True(store.UsedBytes <= store.CapacityBytes);
+    }
+
+    [Fact]
+    public void EvictionStopsAtTheEntryJustWrittenEvenIfItNeedsTheWholeStore()
+    {
+        var big = BoundedStore.SizeOf("big", 1_000);
+        var store = Store(big);
+        for (var i = 0; i < 5; i++)
+        {
+            store.Set($"k{i}", new byte[10], NextVersion(), 0);
+            Assert.True(store.Get($"k{i}").IsLive); // referenced: the sweep must clear these before it can evict
+        }
+
+        Assert.True(store.Set("big", new byte[1_000], NextVersion(), 0).Applied);
+
+        Assert.True(store.Get("big").IsLive);
+        Assert.Equal(1, store.Count);
+        Assert.Equal(big, store.UsedBytes);
+        Assert.Equal(5, store.GetCounters().Evictions);
+    }
+
+    [Fact]
+    public void EvictingATombstoneIsNotCountedAsAnEviction()
+    {
+        var entry = BoundedStore.SizeOf("k0", 100);
+        var store = Store(entry * 2);
+        store.Remove("gone", NextVersion());
+        store.Set("k0", new byte[100], NextVersion(), 0);
+
+        // The tombstone is the first unreferenced slot the hand reaches after clearing both bits.
+        store.Set("k1", new byte[100], NextVersion(), 0);
+
+        Assert.Equal(NodeReadResult.Missing, store.Get("gone"));
+        Assert.True(store.Get("k1").IsLive);
+        Assert.Equal(0, store.GetCounters().Evictions);
         Assert.True(store.UsedBytes <= store.CapacityBytes);
     }
 
