@@ -277,4 +277,139 @@ public sealed class BoundedStoreTests
         Assert.Equal(1, store.GetCounters().Conflicts);
         Assert.Equal(1, store.GetCounters().StaleWrites);
     }
+
+    [Fact]
+    public void AReusedSlotDoesNotKeepTheTagsOfTheKeyThatHeldItBefore()
+    {
+        var store = Store(1 << 20);
+        var a = NextVersion();
+        store.Set("a", [1], a, 0, ["t1"]);
+        store.Set("x", [1], NextVersion(), _time.GetUtcNow().AddSeconds(1).UtcTicks, ["t2"]);
+
+        // Both slots freed (a hand-off and an expiry), then reused by untagged keys.
+        Assert.True(store.DropIfUnchanged("a", a));
+        _time.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(1, store.RemoveExpired());
+        store.Set("b", [2], NextVersion(), 0);
+        store.Set("c", [3], NextVersion(), 0);
+
+        Assert.Empty(store.InvalidateTag("t1", NextVersion()));
+        Assert.Empty(store.InvalidateTag("t2", NextVersion()));
+        Assert.True(store.Get("b").IsLive);
+        Assert.True(store.Get("c").IsLive);
+        Assert.Null(store.Get("b").Tags);
+    }
+
+    [Fact]
+    public void OverwritingAnEntryWithOtherTagsUntagsIt()
+    {
+        var store = Store(1 << 20);
+        store.Set("a", [1], NextVersion(), 0, ["t1", "t2"]);
+        store.Set("a", [2], NextVersion(), 0, ["t2"]);
+
+        Assert.Empty(store.InvalidateTag("t1", NextVersion()));
+        Assert.Equal(["t2"], store.Get("a").Tags!);
+        Assert.Equal(["a"], store.InvalidateTag("t2", NextVersion()));
+    }
+
+    [Fact]
+    public void HeavyChurnKeepsTheStoreWithinCapacityAndItsCountsConsistent()
+    {
+        var store = Store(20_000);
+        var random = new Random(11);
+        string[] tags = ["t0", "t1", "t2"];
+        for (var i = 0; i < 20_000; i++)
+        {
+            var key = $"key-{random.Next(500)}";
+            switch (random.Next(10))
+            {
+                case < 5:
+                    var expires = random.Next(4) == 0 ? _time.GetUtcNow().AddSeconds(random.Next(1, 30)).UtcTicks : 0;
+                    string[]? tagged = random.Next(3) == 0 ? [tags[random.Next(tags.Length)]] : null;
+                    store.Set(key, new byte[random.Next(0, 400)], NextVersion(), expires, tagged);
+                    break;
+                case < 7:
+                    store.Get(key);
+                    break;
+                case 7:
+                    store.Remove(key, NextVersion());
+                    break;
+                case 8:
+                    _time.Advance(TimeSpan.FromSeconds(1));
+                    store.RemoveExpired();
+                    break;
+                default:
+                    store.InvalidateTag(tags[random.Next(tags.Length)], NextVersion());
+                    break;
+            }
+
+            Assert.True(store.UsedBytes <= store.CapacityBytes);
+            if (i % 500 == 0)
+            {
+                AssertConsistent(store);
+            }
+        }
+
+        AssertConsistent(store);
+        Assert.True(store.GetCounters().Evictions > 0);
+    }
+
+    [Fact]
+    public void GrowingFarPastTheInitialSizeKeepsEveryKeyReadable()
+    {
+        var store = Store(1L << 30);
+        for (var i = 0; i < 20_000; i++)
+        {
+            store.Set($"k{i}", BitConverter.GetBytes(i), NextVersion(), 0);
+        }
+
+        // Free every other slot, then refill: the new keys reuse them and the table grows further.
+        for (var i = 0; i < 20_000; i += 2)
+        {
+            Assert.True(store.DropIfUnchanged($"k{i}", store.Get($"k{i}").Version));
+        }
+
+        for (var i = 20_000; i < 40_000; i++)
+        {
+            store.Set($"k{i}", BitConverter.GetBytes(i), NextVersion(), 0);
+        }
+
+        for (var i = 0; i < 40_000; i++)
+        {
+            var read = store.Get($"k{i}");
+            if (i < 20_000 && i % 2 == 0)
+            {
+                Assert.Equal(NodeReadResult.Missing, read);
+            }
+            else
+            {
+                Assert.Equal(i, BitConverter.ToInt32(read.Value));
+            }
+        }
+
+        Assert.Equal(30_000, store.Count);
+        AssertConsistent(store);
+    }
+
+    [Fact]
+    public void ASlotStaysAtFortyEightBytes()
+    {
+        // The store's memory per key is mostly this; a field added carelessly would show here first.
+        Assert.Equal(48, System.Runtime.CompilerServices.Unsafe.SizeOf<StoreSlot>());
+    }
+
+    // Every slot the store walks is one it can find by key, and the byte and item totals match them.
+    private static void AssertConsistent(BoundedStore store)
+    {
+        // Export skips expired entries that Count still holds; dropping them first makes the two comparable.
+        store.RemoveExpired();
+        var entries = store.Export();
+        Assert.Equal(store.Count, entries.Count);
+        Assert.Equal(store.UsedBytes, entries.Sum(e => BoundedStore.SizeOf(e.Key, e.Value?.Length ?? 0, e.Tags, e.Version)));
+        Assert.Equal(store.GetCounters().Items, entries.Count(e => e.Value is not null));
+        foreach (var entry in entries)
+        {
+            Assert.Equal(entry.Version, store.Export(entry.Key)!.Version);
+        }
+    }
 }
