@@ -7,15 +7,21 @@ using Microsoft.Extensions.Logging;
 
 namespace DistCache.Benchmarks;
 
-/// <summary>DistCache: silo processes (the real DistCache.Silo program, Release) and the DistCache.Client library.</summary>
-internal sealed class DistCacheTarget(int silos, int replicationFactor, ConsistencyLevel level) : ILoadTarget
+/// <summary>
+/// DistCache: silo processes (the real DistCache.Silo program, Release) and the DistCache.Client library;
+/// <c>-twohop</c> targets turn off the client's direct reads, so every read goes through the entry grain.
+/// </summary>
+internal sealed class DistCacheTarget(int silos, int replicationFactor, ConsistencyLevel level, bool readFromNodes = true) : ILoadTarget
 {
     private readonly List<ChildProcess> _silos = [];
     private IHost? _host;
     private IDistCache _cache = null!;
     private DistCacheEntryOptions _write = null!;
 
-    public string Name => $"distcache-{silos}silo-rf{replicationFactor}-{level.ToString().ToLowerInvariant()}";
+    /// <summary>The silos' hand-off window (1 minute by default), shortened so a run reaches the steady state sooner.</summary>
+    private static readonly TimeSpan HandoffWindow = TimeSpan.FromSeconds(10);
+
+    public string Name => $"distcache-{silos}silo-rf{replicationFactor}-{level.ToString().ToLowerInvariant()}{(readFromNodes ? "" : "-twohop")}";
 
     public static string SiloProgram
     {
@@ -39,7 +45,7 @@ internal sealed class DistCacheTarget(int silos, int replicationFactor, Consiste
             var silo = new ChildProcess($"silo {i}", "dotnet",
             [
                 SiloProgram, "--Silo:SiloPort", Text(siloPort), "--Silo:GatewayPort", Text(gatewayPort), "--Silo:PrimarySiloPort", Text(primary),
-                "--Silo:ClusterId", clusterId, "--DistCache:ReplicationFactor", Text(replicationFactor), "--Logging:LogLevel:Default", "Warning",
+                "--Silo:ClusterId", clusterId, "--DistCache:ReplicationFactor", Text(replicationFactor), "--Logging:LogLevel:Default", "Warning", "--DistCache:HandoffReadWindow", HandoffWindow.ToString("c", CultureInfo.InvariantCulture),
             ], "DistCache silo ready");
             _silos.Add(silo);
             await silo.WaitReadyAsync(TimeSpan.FromSeconds(60));
@@ -57,6 +63,7 @@ internal sealed class DistCacheTarget(int silos, int replicationFactor, Consiste
 
             o.ClusterId = clusterId;
             o.DefaultConsistency = level;
+            o.ReadFromNodes = readFromNodes;
         });
         _host = builder.Build();
         await _host.StartAsync();
@@ -65,6 +72,7 @@ internal sealed class DistCacheTarget(int silos, int replicationFactor, Consiste
 
         // Every silo must route with the whole cluster before the run: wait until a write needs no retry.
         await WaitForNodesAsync(silos * 3);
+        await WaitForHandoffEndAsync();
         return null;
     }
 
@@ -83,6 +91,19 @@ internal sealed class DistCacheTarget(int silos, int replicationFactor, Consiste
         foreach (var silo in _silos)
         {
             silo.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// After the ring changes (here: the nodes joining at start) Quorum and Strong reads go through the
+    /// entry grain until keys have settled; the runs measure the steady state after that window.
+    /// </summary>
+    private async Task WaitForHandoffEndAsync()
+    {
+        var cache = _host!.Services.GetRequiredService<IGrainFactory>().GetGrain<ICacheGrain>(0);
+        while ((await cache.GetReadRoutingAsync()).InHandoff)
+        {
+            await Task.Delay(200);
         }
     }
 

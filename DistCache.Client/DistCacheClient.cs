@@ -16,6 +16,7 @@ public sealed class DistCacheClient : IDistCache, IAsyncDisposable
     private readonly IDistCacheSerializer _serializer;
     private readonly ConcurrentDictionary<string, Lazy<Task<byte[]>>> _fills = new(StringComparer.Ordinal);
     private readonly NearCache? _near;
+    private readonly NodeReader? _reader;
     private readonly AutoBatcher<CacheOperation, CacheOperationResult> _batcher;
 
     /// <summary>Creates the client; <see cref="DistCacheClientServiceCollectionExtensions.AddDistCacheClient"/> does this for you.</summary>
@@ -26,12 +27,16 @@ public sealed class DistCacheClient : IDistCache, IAsyncDisposable
         _options.Validate();
         _serializer = serializer;
         _near = _options.NearCache.Enabled ? new NearCache(grains, _options.NearCache, _options.Clock) : null;
+        _reader = _options.ReadFromNodes ? new NodeReader(grains, _options.RoutingRefreshInterval) : null;
         _batcher = new AutoBatcher<CacheOperation, CacheOperationResult>(
             operations => Cache.ExecuteAsync(operations), maxBatch: 256, maxInFlight: 4, _options.OperationTimeout);
     }
 
     /// <summary>The near cache's counters, or null when it is off.</summary>
     public NearCacheCounters? NearCacheCounters => _near?.Counters;
+
+    /// <summary>How many reads went straight to the nodes and how many through the entry grain; null when <see cref="DistCacheClientOptions.ReadFromNodes"/> is off.</summary>
+    public NodeReadCounters? NodeReadCounters => _reader?.Counters;
 
     private ICacheGrain Cache => _grains.GetGrain<ICacheGrain>(0);
 
@@ -55,7 +60,9 @@ public sealed class DistCacheClient : IDistCache, IAsyncDisposable
         }
 
         var readBegan = near?.BeginRead() ?? 0;
-        var item = (await BatchAsync(new CacheOperation(NodeOperationKind.Get, key, level), cancellationToken)).Item;
+        var item = _reader is not null && await _reader.TryReadAsync(key, level) is (true, var direct)
+            ? direct
+            : (await BatchAsync(new CacheOperation(NodeOperationKind.Get, key, level), cancellationToken)).Item;
         near?.Store(key, item, readBegan);
         return item?.Value;
     }
@@ -151,6 +158,11 @@ public sealed class DistCacheClient : IDistCache, IAsyncDisposable
         if (_near is not null)
         {
             await _near.DisposeAsync();
+        }
+
+        if (_reader is not null)
+        {
+            await _reader.DisposeAsync();
         }
     }
 

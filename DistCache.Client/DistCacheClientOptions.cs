@@ -33,6 +33,16 @@ public sealed class DistCacheClientOptions
     /// <summary>How long a fill lease of <c>GetOrSetAsync</c> lasts: the time the factory may take before another caller takes over.</summary>
     public TimeSpan FillLeaseDuration { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Whether reads go straight to the nodes that hold the key (one hop) when they can, instead of
+    /// through the cluster's entry grain (two hops). On by default; reads that need failover, repair
+    /// or a hand-off still go through the entry grain.
+    /// </summary>
+    public bool ReadFromNodes { get; set; } = true;
+
+    /// <summary>How often the client refreshes the ring it reads with (<see cref="ReadFromNodes"/>); a node that refuses a read triggers a refresh at once.</summary>
+    public TimeSpan RoutingRefreshInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>The near cache (L1), off by default.</summary>
     public NearCacheOptions NearCache { get; set; } = new();
 
@@ -53,6 +63,7 @@ public sealed class DistCacheClientOptions
         CacheLimits.ValidateConsistency(DefaultConsistency);
         CacheLimits.ValidateTimeToLive(DefaultTimeToLive);
         Require(OperationTimeout > TimeSpan.Zero, nameof(OperationTimeout), OperationTimeout, "positive");
+        Require(RoutingRefreshInterval > TimeSpan.Zero, nameof(RoutingRefreshInterval), RoutingRefreshInterval, "positive");
         Require(FillLeaseDuration >= TimeSpan.FromMilliseconds(1) && FillLeaseDuration <= CacheLimits.MaxFillLease, nameof(FillLeaseDuration), FillLeaseDuration, $"between 1 ms and {CacheLimits.MaxFillLease}");
         Require(NearCache.MaxEntries > 0, "NearCache.MaxEntries", NearCache.MaxEntries, "positive");
         Require(NearCache.MaxAge > TimeSpan.Zero, "NearCache.MaxAge", NearCache.MaxAge, "positive");

@@ -62,6 +62,13 @@ public interface ICacheGrain : IGrainWithIntegerKey
     /// <summary>Ends <paramref name="owner"/>'s lease on <paramref name="key"/> (after it wrote the value, or gave up).</summary>
     Task ReleaseFillLeaseAsync(string key, Guid owner);
 
+    /// <summary>
+    /// The topology and ring parameters this silo routes with, for clients that read straight from the
+    /// nodes (<see cref="INodeGrain.ReadAsync"/>). Answered from the silo's cached topology.
+    /// </summary>
+    /// <exception cref="NoNodesException">No node is registered.</exception>
+    Task<ReadRouting> GetReadRoutingAsync();
+
     /// <summary>The ids of the nodes that hold <paramref name="key"/>, primary first, as this silo's topology routes it.</summary>
     Task<IReadOnlyList<string>> GetReplicasAsync(string key);
 }

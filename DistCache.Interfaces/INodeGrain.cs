@@ -32,6 +32,16 @@ public interface INodeGrain : IGrainWithStringKey
     Task<NodeOperationResult[]> ExecuteAsync([Immutable] NodeOperation[] operations);
 
     /// <summary>
+    /// A client's reads, straight to the node (see <see cref="ICacheGrain.GetReadRoutingAsync"/>): what
+    /// the node holds for each key, tombstones included. Null when its silo routes with another ring than
+    /// <paramref name="ring"/>; a null answer for a key the node does not hold while keys may still be
+    /// moving to it (a miss proves nothing then). The client reads those through <see cref="ICacheGrain"/>.
+    /// </summary>
+    /// <param name="ring">The <see cref="ReadRouting.RingFingerprint"/> the client routed with.</param>
+    /// <param name="keys">The keys, already validated by the client.</param>
+    Task<NodeReadResult?[]?> ReadAsync(ulong ring, [Immutable] string[] keys);
+
+    /// <summary>
     /// Applies entries copied from another node; each one only if it is newer than what this node
     /// holds. Returns how many were applied.
     /// </summary>

@@ -24,5 +24,7 @@ internal sealed class CacheGrain(ReplicatedCache cache) : Grain, ICacheGrain
 
     public Task ReleaseFillLeaseAsync(string key, Guid owner) => cache.ReleaseFillLeaseAsync(key, owner);
 
+    public Task<ReadRouting> GetReadRoutingAsync() => cache.GetReadRoutingAsync();
+
     public Task<IReadOnlyList<string>> GetReplicasAsync(string key) => cache.GetReplicasAsync(key);
 }

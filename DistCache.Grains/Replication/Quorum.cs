@@ -1,20 +1,8 @@
 namespace DistCache.Replication;
 
-/// <summary>Quorum arithmetic and completion on the first <c>required</c> successes.</summary>
+/// <summary>Completion on the first <c>required</c> successes (how many: <see cref="Placement.QuorumSize"/>).</summary>
 internal static class Quorum
 {
-    /// <summary>floor(n/2)+1.</summary>
-    public static int Majority(int replicas) => replicas / 2 + 1;
-
-    /// <summary>How many of <paramref name="replicas"/> must answer at <paramref name="level"/>.</summary>
-    public static int Required(ConsistencyLevel level, int replicas) => level switch
-    {
-        ConsistencyLevel.Eventual => Math.Min(1, replicas),
-        ConsistencyLevel.Quorum => Majority(replicas),
-        ConsistencyLevel.Strong => replicas,
-        _ => throw new ArgumentOutOfRangeException(nameof(level), level, "Unknown consistency level."),
-    };
-
     /// <summary>
     /// Completes as soon as <paramref name="required"/> calls succeeded, without waiting for stragglers.
     /// When too many fail, it completes once every call has finished (each has its own deadline), so

@@ -136,6 +136,13 @@ internal sealed class ReplicatedCache(
         }
     }
 
+    public async Task<ReadRouting> GetReadRoutingAsync()
+    {
+        var view = await topology.GetAsync();
+        view.AllTargets(); // No nodes: the client has nothing to read from either.
+        return new ReadRouting(view.Snapshot, _options.ReplicationFactor, _options.VirtualNodesPerNode, view.Ring.Fingerprint, _options.ReadRepairChance, _options.ReplicaCallTimeout, view.InHandoff);
+    }
+
     public async Task<IReadOnlyList<string>> GetReplicasAsync(string key)
     {
         CacheLimits.ValidateKey(key);
@@ -215,7 +222,7 @@ internal sealed class ReplicatedCache(
     /// </summary>
     private async Task<NodeReadResult> ReadNewestAsync(string key, NodeTarget[] replicas, ConsistencyLevel level, TopologyView view)
     {
-        var required = Quorum.Required(level, replicas.Length);
+        var required = QuorumSize.Required(level, replicas.Length);
         var asked = view.InHandoff ? replicas.Length : required;
         var calls = new Task<NodeReadResult>[asked];
         for (var i = 0; i < asked; i++)
@@ -426,7 +433,7 @@ internal sealed class ReplicatedCache(
         else
         {
             // Acks must span silos too: a majority on one silo would not survive that silo.
-            var required = Quorum.Required(level, replicas.Length);
+            var required = QuorumSize.Required(level, replicas.Length);
             outcome = await Quorum.WhenAsync(calls, required, Array.ConvertAll(replicas, r => r.Silo));
             if (!outcome.Reached)
             {

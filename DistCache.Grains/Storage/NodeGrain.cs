@@ -127,6 +127,26 @@ internal sealed partial class NodeGrain(
         return Task.FromResult(results);
     }
 
+    public Task<NodeReadResult?[]?> ReadAsync(ulong ring, string[] keys)
+    {
+        EnsureInService();
+
+        // Vouch only for answers the silo's data path would give: same ring, and no miss while keys may be on their way here.
+        if (_transferring is not null || topology.Current is not { } current || current.Ring.Fingerprint != ring)
+        {
+            return Task.FromResult<NodeReadResult?[]?>(null);
+        }
+
+        var results = new NodeReadResult?[keys.Length];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            var result = _store.Get(keys[i]);
+            results[i] = result.Version.IsNone && current.InHandoff ? null : result;
+        }
+
+        return Task.FromResult<NodeReadResult?[]?>(results);
+    }
+
     public Task<int> ImportAsync(IReadOnlyList<TransferEntry> entries)
     {
         EnsureInService();

@@ -26,6 +26,9 @@ public sealed class ClientCluster() : CacheClusterFixture(silos: 3, nodesPerSilo
 {
     options.HeartbeatTimeout = TimeSpan.FromDays(1);
     options.FailedNodeRetention = TimeSpan.FromDays(2);
+
+    // Short, so the client's direct Quorum reads (off while keys may be moving) are tested soon after start.
+    options.HandoffReadWindow = TimeSpan.FromSeconds(2);
 });
 
 [CollectionDefinition(Name)]

@@ -1,3 +1,4 @@
+using DistCache.Placement;
 using DistCache.Replication;
 
 namespace DistCache.Tests.Unit;
@@ -10,7 +11,7 @@ public sealed class QuorumTests
     [InlineData(3, 2)]
     [InlineData(4, 3)]
     [InlineData(5, 3)]
-    public void MajorityIsHalfPlusOne(int replicas, int majority) => Assert.Equal(majority, Quorum.Majority(replicas));
+    public void MajorityIsHalfPlusOne(int replicas, int majority) => Assert.Equal(majority, QuorumSize.Majority(replicas));
 
     [Theory]
     [InlineData(ConsistencyLevel.Eventual, 3, 1)]
@@ -18,7 +19,7 @@ public sealed class QuorumTests
     [InlineData(ConsistencyLevel.Strong, 3, 3)]
     [InlineData(ConsistencyLevel.Strong, 2, 2)]
     public void RequiredAcksFollowTheLevel(ConsistencyLevel level, int replicas, int required) =>
-        Assert.Equal(required, Quorum.Required(level, replicas));
+        Assert.Equal(required, QuorumSize.Required(level, replicas));
 
     [Fact]
     public async Task CompletesOnTheRequiredSuccessesWithoutWaitingForStragglers()

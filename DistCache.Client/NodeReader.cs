@@ -1,0 +1,217 @@
+using DistCache.Placement;
+
+namespace DistCache.Client;
+
+/// <summary>
+/// Reads straight from the nodes that hold a key: one Orleans hop instead of two (client to entry
+/// grain to node). It routes with the ring a silo publishes (<see cref="ICacheGrain.GetReadRoutingAsync"/>),
+/// batches reads per node, and answers only in the plain case: every node asked answered, vouched for
+/// its ring, and (at Quorum and Strong) all hold the same version. Anything else (no routing yet, a
+/// failed or slow node, a ring change, replicas that disagree, the odd Eventual read picked for read
+/// repair) is left to the entry grain, which fails over, repairs and follows hand-offs.
+/// </summary>
+internal sealed class NodeReader : IAsyncDisposable
+{
+    private const int MaxBatch = 256;
+    private const int MaxInFlightPerNode = 2;
+
+    private readonly IGrainFactory _grains;
+    private readonly TimeSpan _refreshInterval;
+    private readonly CancellationTokenSource _stop = new();
+    private volatile Routes? _routes;
+    private Task? _refreshLoop;
+    private int _refreshing;
+    private long _direct;
+    private long _fellBack;
+
+    public NodeReader(IGrainFactory grains, TimeSpan refreshInterval) => (_grains, _refreshInterval) = (grains, refreshInterval);
+
+    public NodeReadCounters Counters => new(Interlocked.Read(ref _direct), Interlocked.Read(ref _fellBack));
+
+    /// <summary>Reads <paramref name="key"/> from its nodes; <c>Answered</c> is false when the entry grain must read it instead.</summary>
+    public async ValueTask<(bool Answered, CacheItem? Item)> TryReadAsync(string key, ConsistencyLevel level)
+    {
+        if (_routes is not { } routes)
+        {
+            Start();
+            return FellBack();
+        }
+
+        var replicas = routes.Replicas(key);
+        if (replicas.Length == 0 || (level != ConsistencyLevel.Eventual && routes.Routing.InHandoff))
+        {
+            return FellBack();
+        }
+
+        if (level == ConsistencyLevel.Eventual && replicas.Length > 1 && Random.Shared.NextDouble() < routes.Routing.ReadRepairChance)
+        {
+            // The entry grain compares this key's replicas in the background now and then; keep that.
+            return FellBack();
+        }
+
+        try
+        {
+            var asked = QuorumSize.Required(level, replicas.Length);
+            NodeReadResult? first;
+            if (asked == 1)
+            {
+                first = await routes.Batchers[replicas[0]].SendAsync(key);
+            }
+            else
+            {
+                var reads = new Task<NodeReadResult?>[asked];
+                for (var i = 0; i < asked; i++)
+                {
+                    reads[i] = routes.Batchers[replicas[i]].SendAsync(key);
+                }
+
+                var answers = await Task.WhenAll(reads);
+                first = answers.All(a => a is not null && a.Version == answers[0]!.Version) ? answers[0] : null;
+            }
+
+            if (first is null)
+            {
+                return FellBack();
+            }
+
+            Interlocked.Increment(ref _direct);
+            var item = first.IsLive
+                ? new CacheItem(first.Value!, first.Version, first.ExpiresAtTicks == 0 ? null : new DateTimeOffset(first.ExpiresAtTicks, TimeSpan.Zero))
+                : null;
+            return (true, item);
+        }
+        catch (Exception)
+        {
+            // A node that fails or times out: the entry grain fails over, and reports the failure if it is real.
+            return FellBack();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_stop.IsCancellationRequested)
+        {
+            return;
+        }
+
+        await _stop.CancelAsync();
+        if (_refreshLoop is not null)
+        {
+            await _refreshLoop;
+        }
+    }
+
+    private (bool, CacheItem?) FellBack()
+    {
+        Interlocked.Increment(ref _fellBack);
+        return (false, null);
+    }
+
+    private void Start()
+    {
+        if (Interlocked.CompareExchange(ref _refreshLoop, Task.CompletedTask, null) is null)
+        {
+            _refreshLoop = Task.Run(RefreshLoopAsync);
+        }
+    }
+
+    private async Task RefreshLoopAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            await RefreshAsync();
+            try
+            {
+                await Task.Delay(_refreshInterval, _stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Fetches the routing; a node that refused a batch triggers this at once, concurrent triggers share one call.</summary>
+    private async Task RefreshAsync()
+    {
+        if (Interlocked.Exchange(ref _refreshing, 1) == 1)
+        {
+            return;
+        }
+
+        try
+        {
+            var routing = await _grains.GetGrain<ICacheGrain>(0).GetReadRoutingAsync().WaitAsync(_refreshInterval * 5, _stop.Token);
+            if (_routes is { } current && current.RoutesLike(routing))
+            {
+                current.Routing = routing; // Same placement: keep the batchers, take the hand-off state.
+            }
+            else
+            {
+                _routes = new Routes(routing, _grains, this);
+            }
+        }
+        catch (Exception)
+        {
+            // Unreachable, no nodes, or stopping: keep what we have. Reads that fail fall back anyway.
+        }
+        finally
+        {
+            Volatile.Write(ref _refreshing, 0);
+        }
+    }
+
+    /// <summary>One routing: the ring and a batcher per node on it.</summary>
+    private sealed class Routes
+    {
+        private readonly HashRing _ring;
+        private ReadRouting _routing;
+
+        public Routes(ReadRouting routing, IGrainFactory grains, NodeReader reader)
+        {
+            _routing = routing;
+            _ring = new HashRing(
+                routing.Topology.Nodes.Where(n => n.Status != NodeStatus.Failed).Select(n => new RingNode(n.NodeId, n.Silo)),
+                routing.VirtualNodes);
+            Batchers = [.. _ring.Nodes.Select(node =>
+            {
+                var grain = grains.GetGrain<INodeGrain>(node.NodeId);
+                return new AutoBatcher<string, NodeReadResult?>(
+                    keys => ReadAsync(grain, keys, reader), MaxBatch, MaxInFlightPerNode, routing.ReplicaCallTimeout);
+            })];
+        }
+
+        public ReadRouting Routing { get => Volatile.Read(ref _routing); set => Volatile.Write(ref _routing, value); }
+
+        public AutoBatcher<string, NodeReadResult?>[] Batchers { get; }
+
+        /// <summary>Whether <paramref name="routing"/> places keys and batches reads as this does (so the batchers can stay).</summary>
+        public bool RoutesLike(ReadRouting routing) =>
+            routing.RingFingerprint == Routing.RingFingerprint && routing.ReplicationFactor == Routing.ReplicationFactor
+            && routing.ReadRepairChance == Routing.ReadRepairChance && routing.ReplicaCallTimeout == Routing.ReplicaCallTimeout;
+
+        /// <summary>Indexes into <see cref="Batchers"/> of the key's replicas, primary first; empty if this client's ring is not the silo's.</summary>
+        public int[] Replicas(string key)
+        {
+            if (_ring.Fingerprint != Routing.RingFingerprint)
+            {
+                return [];
+            }
+
+            Span<int> found = stackalloc int[Math.Min(Routing.ReplicationFactor, Batchers.Length)];
+            return found[.._ring.GetReplicas(key, Routing.ReplicationFactor, found)].ToArray();
+        }
+
+        private async Task<NodeReadResult?[]> ReadAsync(INodeGrain node, string[] keys, NodeReader reader)
+        {
+            if (await node.ReadAsync(Routing.RingFingerprint, keys) is { } results)
+            {
+                return results;
+            }
+
+            // The node's silo routes with another ring, or keys are moving: learn the new ring now.
+            _ = reader.RefreshAsync();
+            return new NodeReadResult?[keys.Length];
+        }
+    }
+}

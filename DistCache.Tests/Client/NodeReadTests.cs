@@ -1,0 +1,132 @@
+using DistCache.Client;
+using DistCache.Tests.Cluster;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DistCache.Tests.Client;
+
+/// <summary>The client reads straight from the nodes when it can, and through the entry grain when it must.</summary>
+[Collection(ClientGroup.Name)]
+public sealed class NodeReadTests(ClientCluster fixture)
+{
+    [Fact]
+    public async Task ReadsAtEveryLevelGoStraightToTheNodesAndSeeTheLatestWrites()
+    {
+        await using var services = ClientFactory.Services(fixture);
+        var (cache, client) = await ReadyAsync(services);
+        var keys = Enumerable.Range(0, 30).Select(i => TestKey.New(suffix: $"-{i}")).ToArray();
+        foreach (var key in keys)
+        {
+            await cache.SetAsync(key, key.Length, new DistCacheEntryOptions { Consistency = ConsistencyLevel.Quorum });
+        }
+
+        var entryReadsBefore = (await fixture.SettledStatsAsync()).Operations.Reads;
+        var before = client.NodeReadCounters!;
+        foreach (var level in new[] { ConsistencyLevel.Eventual, ConsistencyLevel.Quorum, ConsistencyLevel.Strong })
+        {
+            foreach (var key in keys)
+            {
+                Assert.Equal(key.Length, await cache.GetAsync<int>(key, level));
+            }
+        }
+
+        Assert.Null(await cache.GetBytesAsync(TestKey.New(suffix: "-absent"), ConsistencyLevel.Quorum));
+        var after = client.NodeReadCounters!;
+
+        // An Eventual read goes through the entry grain now and then (10 %), for read repair.
+        Assert.InRange(after.Direct - before.Direct, 80, 91);
+        var entryReads = (await fixture.SettledStatsAsync()).Operations.Reads - entryReadsBefore;
+        Assert.Equal(after.FellBack - before.FellBack, entryReads);
+    }
+
+    [Fact]
+    public async Task AQuorumReadThatSeesReplicasDisagreeFallsBackAndTheEntryGrainRepairs()
+    {
+        await using var services = ClientFactory.Services(fixture);
+        var (cache, client) = await ReadyAsync(services);
+        var (key, _, _, newer) = await Replicas.WithStalePrimaryAsync(fixture);
+        var before = client.NodeReadCounters!;
+
+        var read = await cache.GetBytesAsync(key, ConsistencyLevel.Quorum);
+
+        Assert.Equal([2], read);
+        Assert.Equal(before.FellBack + 1, client.NodeReadCounters!.FellBack);
+        await Eventually.TrueAsync(() => Replicas.AllHoldAsync(fixture, key, newer), "every replica to hold the newer version");
+    }
+
+    [Fact]
+    public async Task AReadFromANodeOutOfServiceFailsOverThroughTheEntryGrain()
+    {
+        await using var services = ClientFactory.Services(fixture);
+        var (cache, client) = await ReadyAsync(services);
+        var key = TestKey.New();
+        await cache.SetBytesAsync(key, [7], new DistCacheEntryOptions { Consistency = ConsistencyLevel.Strong });
+        var primary = fixture.Node((await fixture.Cache.GetReplicasAsync(key))[0]);
+        var before = client.NodeReadCounters!;
+
+        await primary.SimulateOutageAsync(true);
+        try
+        {
+            Assert.Equal([7], await cache.GetBytesAsync(key, ConsistencyLevel.Eventual));
+        }
+        finally
+        {
+            await primary.SimulateOutageAsync(false);
+        }
+
+        Assert.Equal(before.Direct, client.NodeReadCounters!.Direct);
+        Assert.Equal(before.FellBack + 1, client.NodeReadCounters.FellBack);
+    }
+
+    [Fact]
+    public async Task ANodeAnswersOnlyReadsRoutedWithItsSilosRing()
+    {
+        var key = TestKey.New();
+        await fixture.Cache.SetAsync(key, [3], null, ConsistencyLevel.Strong);
+        var routing = await ReadyRoutingAsync();
+        var primary = fixture.Node((await fixture.Cache.GetReplicasAsync(key))[0]);
+
+        var answers = await primary.ReadAsync(routing.RingFingerprint, [key, TestKey.New(suffix: "-absent")]);
+        Assert.Equal([3], answers![0]!.Value);
+        Assert.True(answers[1]!.Version.IsNone);
+
+        Assert.Null(await primary.ReadAsync(routing.RingFingerprint + 1, [key]));
+    }
+
+    [Fact]
+    public async Task TurnedOffEveryReadGoesThroughTheEntryGrain()
+    {
+        await using var services = ClientFactory.Services(fixture, o => o.ReadFromNodes = false);
+        var key = TestKey.New();
+        await services.Cache().SetBytesAsync(key, [5]);
+        var entryReadsBefore = (await fixture.SettledStatsAsync()).Operations.Reads;
+
+        Assert.Equal([5], await services.Cache().GetBytesAsync(key));
+
+        Assert.Null(((DistCacheClient)services.Cache()).NodeReadCounters);
+        Assert.Equal(entryReadsBefore + 1, (await fixture.SettledStatsAsync()).Operations.Reads);
+    }
+
+    /// <summary>A client whose direct reads are ready: the cluster is out of its hand-off window and the client has its routing.</summary>
+    private async Task<(IDistCache Cache, DistCacheClient Client)> ReadyAsync(ServiceProvider services)
+    {
+        await ReadyRoutingAsync();
+        var cache = services.Cache();
+        var client = (DistCacheClient)cache;
+        var probe = TestKey.New(suffix: "-probe");
+        await cache.SetBytesAsync(probe, [1], new DistCacheEntryOptions { Consistency = ConsistencyLevel.Strong });
+        await Eventually.TrueAsync(async () =>
+        {
+            var direct = client.NodeReadCounters!.Direct;
+            await cache.GetBytesAsync(probe, ConsistencyLevel.Strong);
+            return client.NodeReadCounters.Direct > direct;
+        }, "the client to read straight from the nodes");
+        return (cache, client);
+    }
+
+    private async Task<ReadRouting> ReadyRoutingAsync()
+    {
+        ReadRouting? routing = null;
+        await Eventually.TrueAsync(async () => !(routing = await fixture.Cache.GetReadRoutingAsync()).InHandoff, "the cluster to leave its hand-off window");
+        return routing!;
+    }
+}
