@@ -55,18 +55,23 @@ internal sealed class NodeReader : IAsyncDisposable
             NodeReadResult? first;
             if (asked == 1)
             {
-                first = await routes.Batchers[replicas[0]].SendAsync(key);
+                first = await routes.Values[replicas[0]].SendAsync(key);
             }
             else
             {
-                var reads = new Task<NodeReadResult?>[asked];
-                for (var i = 0; i < asked; i++)
+                // The value from the primary, only the version from the others: values cross the network once.
+                var read = routes.Values[replicas[0]].SendAsync(key);
+                var versions = new Task<CacheVersion?>[asked - 1];
+                for (var i = 1; i < asked; i++)
                 {
-                    reads[i] = routes.Batchers[replicas[i]].SendAsync(key);
+                    versions[i - 1] = routes.Versions[replicas[i]].SendAsync(key);
                 }
 
-                var answers = await Task.WhenAll(reads);
-                first = answers.All(a => a is not null && a.Version == answers[0]!.Version) ? answers[0] : null;
+                first = await read;
+                foreach (var version in await Task.WhenAll(versions))
+                {
+                    first = first is not null && version == first.Version ? first : null;
+                }
             }
 
             if (first is null)
@@ -161,7 +166,7 @@ internal sealed class NodeReader : IAsyncDisposable
         }
     }
 
-    /// <summary>One routing: the ring and a batcher per node on it.</summary>
+    /// <summary>One routing: the ring and two batchers per node on it.</summary>
     private sealed class Routes
     {
         private readonly HashRing _ring;
@@ -173,24 +178,27 @@ internal sealed class NodeReader : IAsyncDisposable
             _ring = new HashRing(
                 routing.Topology.Nodes.Where(n => n.Status != NodeStatus.Failed).Select(n => new RingNode(n.NodeId, n.Silo)),
                 routing.VirtualNodes);
-            Batchers = [.. _ring.Nodes.Select(node =>
-            {
-                var grain = grains.GetGrain<INodeGrain>(node.NodeId);
-                return new AutoBatcher<string, NodeReadResult?>(
-                    keys => ReadAsync(grain, keys, reader), MaxBatch, MaxInFlightPerNode, routing.ReplicaCallTimeout);
-            })];
+            var nodes = _ring.Nodes.Select(node => grains.GetGrain<INodeGrain>(node.NodeId)).ToArray();
+            Values = Array.ConvertAll(nodes, node => new AutoBatcher<string, NodeReadResult?>(
+                keys => Vouched(node.ReadAsync(Routing.RingFingerprint, keys), keys.Length, reader), MaxBatch, MaxInFlightPerNode, routing.ReplicaCallTimeout));
+            Versions = Array.ConvertAll(nodes, node => new AutoBatcher<string, CacheVersion?>(
+                keys => Vouched(node.ReadVersionsAsync(Routing.RingFingerprint, keys), keys.Length, reader), MaxBatch, MaxInFlightPerNode, routing.ReplicaCallTimeout));
         }
 
         public ReadRouting Routing { get => Volatile.Read(ref _routing); set => Volatile.Write(ref _routing, value); }
 
-        public AutoBatcher<string, NodeReadResult?>[] Batchers { get; }
+        /// <summary>Per node on the ring: reads of values.</summary>
+        public AutoBatcher<string, NodeReadResult?>[] Values { get; }
+
+        /// <summary>Per node on the ring: reads of versions only.</summary>
+        public AutoBatcher<string, CacheVersion?>[] Versions { get; }
 
         /// <summary>Whether <paramref name="routing"/> places keys and batches reads as this does (so the batchers can stay).</summary>
         public bool RoutesLike(ReadRouting routing) =>
             routing.RingFingerprint == Routing.RingFingerprint && routing.ReplicationFactor == Routing.ReplicationFactor
             && routing.ReadRepairChance == Routing.ReadRepairChance && routing.ReplicaCallTimeout == Routing.ReplicaCallTimeout;
 
-        /// <summary>Indexes into <see cref="Batchers"/> of the key's replicas, primary first; empty if this client's ring is not the silo's.</summary>
+        /// <summary>Indexes into <see cref="Values"/> and <see cref="Versions"/> of the key's replicas, primary first; empty if this client's ring is not the silo's.</summary>
         public int[] Replicas(string key)
         {
             if (_ring.Fingerprint != Routing.RingFingerprint)
@@ -198,20 +206,20 @@ internal sealed class NodeReader : IAsyncDisposable
                 return [];
             }
 
-            Span<int> found = stackalloc int[Math.Min(Routing.ReplicationFactor, Batchers.Length)];
+            Span<int> found = stackalloc int[Math.Min(Routing.ReplicationFactor, Values.Length)];
             return found[.._ring.GetReplicas(key, Routing.ReplicationFactor, found)].ToArray();
         }
 
-        private async Task<NodeReadResult?[]> ReadAsync(INodeGrain node, string[] keys, NodeReader reader)
+        private static async Task<T[]> Vouched<T>(Task<T[]?> read, int count, NodeReader reader)
         {
-            if (await node.ReadAsync(Routing.RingFingerprint, keys) is { } results)
+            if (await read is { } results)
             {
                 return results;
             }
 
-            // The node's silo routes with another ring, or keys are moving: learn the new ring now.
+            // The node's silo routes with another ring: learn it now. Meanwhile these reads fall back.
             _ = reader.RefreshAsync();
-            return new NodeReadResult?[keys.Length];
+            return new T[count];
         }
     }
 }

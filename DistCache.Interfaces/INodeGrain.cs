@@ -42,6 +42,13 @@ public interface INodeGrain : IGrainWithStringKey
     Task<NodeReadResult?[]?> ReadAsync(ulong ring, [Immutable] string[] keys);
 
     /// <summary>
+    /// <see cref="ReadAsync"/> without the values: the version held for each key (<see cref="CacheVersion.None"/>
+    /// for nothing). A Quorum or Strong read takes the value from one replica and only compares versions
+    /// with the others, so values cross the network once.
+    /// </summary>
+    Task<CacheVersion?[]?> ReadVersionsAsync(ulong ring, [Immutable] string[] keys);
+
+    /// <summary>
     /// Applies entries copied from another node; each one only if it is newer than what this node
     /// holds. Returns how many were applied.
     /// </summary>

@@ -127,14 +127,20 @@ internal sealed partial class NodeGrain(
         return Task.FromResult(results);
     }
 
-    public Task<NodeReadResult?[]?> ReadAsync(ulong ring, string[] keys)
+    public Task<NodeReadResult?[]?> ReadAsync(ulong ring, string[] keys) => Task.FromResult(ReadVouched(ring, keys));
+
+    public Task<CacheVersion?[]?> ReadVersionsAsync(ulong ring, string[] keys) =>
+        Task.FromResult(ReadVouched(ring, keys) is { } results ? Array.ConvertAll(results, r => r?.Version) : null);
+
+    /// <summary>A client's direct reads, answered only where the silo's data path would give the same answer.</summary>
+    private NodeReadResult?[]? ReadVouched(ulong ring, string[] keys)
     {
         EnsureInService();
 
-        // Vouch only for answers the silo's data path would give: same ring, and no miss while keys may be on their way here.
+        // Same ring as the client routed with, or nothing; and no miss while keys may be on their way here.
         if (_transferring is not null || topology.Current is not { } current || current.Ring.Fingerprint != ring)
         {
-            return Task.FromResult<NodeReadResult?[]?>(null);
+            return null;
         }
 
         var results = new NodeReadResult?[keys.Length];
@@ -144,7 +150,7 @@ internal sealed partial class NodeGrain(
             results[i] = result.Version.IsNone && current.InHandoff ? null : result;
         }
 
-        return Task.FromResult<NodeReadResult?[]?>(results);
+        return results;
     }
 
     public Task<int> ImportAsync(IReadOnlyList<TransferEntry> entries)
