@@ -55,22 +55,22 @@ internal sealed class NodeReader : IAsyncDisposable
             NodeReadResult? first;
             if (asked == 1)
             {
-                first = await routes.Values[replicas[0]].SendAsync(key);
+                first = await routes.Batchers[replicas[0]].SendAsync((key, false));
             }
             else
             {
                 // The value from the primary, only the version from the others: values cross the network once.
-                var read = routes.Values[replicas[0]].SendAsync(key);
-                var versions = new Task<CacheVersion?>[asked - 1];
+                var read = routes.Batchers[replicas[0]].SendAsync((key, false));
+                var versions = new Task<NodeReadResult?>[asked - 1];
                 for (var i = 1; i < asked; i++)
                 {
-                    versions[i - 1] = routes.Versions[replicas[i]].SendAsync(key);
+                    versions[i - 1] = routes.Batchers[replicas[i]].SendAsync((key, true));
                 }
 
                 first = await read;
                 foreach (var version in await Task.WhenAll(versions))
                 {
-                    first = first is not null && version == first.Version ? first : null;
+                    first = first is not null && version is not null && version.Version == first.Version ? first : null;
                 }
             }
 
@@ -166,7 +166,7 @@ internal sealed class NodeReader : IAsyncDisposable
         }
     }
 
-    /// <summary>One routing: the ring and two batchers per node on it.</summary>
+    /// <summary>One routing: the ring and a batcher per node on it.</summary>
     private sealed class Routes
     {
         private readonly HashRing _ring;
@@ -178,27 +178,25 @@ internal sealed class NodeReader : IAsyncDisposable
             _ring = new HashRing(
                 routing.Topology.Nodes.Where(n => n.Status != NodeStatus.Failed).Select(n => new RingNode(n.NodeId, n.Silo)),
                 routing.VirtualNodes);
-            var nodes = _ring.Nodes.Select(node => grains.GetGrain<INodeGrain>(node.NodeId)).ToArray();
-            Values = Array.ConvertAll(nodes, node => new AutoBatcher<string, NodeReadResult?>(
-                keys => Vouched(node.ReadAsync(Routing.RingFingerprint, keys), keys.Length, reader), MaxBatch, MaxInFlightPerNode, routing.ReplicaCallTimeout));
-            Versions = Array.ConvertAll(nodes, node => new AutoBatcher<string, CacheVersion?>(
-                keys => Vouched(node.ReadVersionsAsync(Routing.RingFingerprint, keys), keys.Length, reader), MaxBatch, MaxInFlightPerNode, routing.ReplicaCallTimeout));
+            Batchers = [.. _ring.Nodes.Select(n =>
+            {
+                var node = grains.GetGrain<INodeGrain>(n.NodeId);
+                return new AutoBatcher<(string Key, bool VersionOnly), NodeReadResult?>(
+                    reads => ReadAsync(node, reads, reader), MaxBatch, MaxInFlightPerNode, routing.ReplicaCallTimeout);
+            })];
         }
 
         public ReadRouting Routing { get => Volatile.Read(ref _routing); set => Volatile.Write(ref _routing, value); }
 
-        /// <summary>Per node on the ring: reads of values.</summary>
-        public AutoBatcher<string, NodeReadResult?>[] Values { get; }
-
-        /// <summary>Per node on the ring: reads of versions only.</summary>
-        public AutoBatcher<string, CacheVersion?>[] Versions { get; }
+        /// <summary>Per node on the ring: its reads, batched.</summary>
+        public AutoBatcher<(string Key, bool VersionOnly), NodeReadResult?>[] Batchers { get; }
 
         /// <summary>Whether <paramref name="routing"/> places keys and batches reads as this does (so the batchers can stay).</summary>
         public bool RoutesLike(ReadRouting routing) =>
             routing.RingFingerprint == Routing.RingFingerprint && routing.ReplicationFactor == Routing.ReplicationFactor
             && routing.ReadRepairChance == Routing.ReadRepairChance && routing.ReplicaCallTimeout == Routing.ReplicaCallTimeout;
 
-        /// <summary>Indexes into <see cref="Values"/> and <see cref="Versions"/> of the key's replicas, primary first; empty if this client's ring is not the silo's.</summary>
+        /// <summary>Indexes into <see cref="Batchers"/> of the key's replicas, primary first; empty if this client's ring is not the silo's.</summary>
         public int[] Replicas(string key)
         {
             if (_ring.Fingerprint != Routing.RingFingerprint)
@@ -206,20 +204,27 @@ internal sealed class NodeReader : IAsyncDisposable
                 return [];
             }
 
-            Span<int> found = stackalloc int[Math.Min(Routing.ReplicationFactor, Values.Length)];
+            Span<int> found = stackalloc int[Math.Min(Routing.ReplicationFactor, Batchers.Length)];
             return found[.._ring.GetReplicas(key, Routing.ReplicationFactor, found)].ToArray();
         }
 
-        private static async Task<T[]> Vouched<T>(Task<T[]?> read, int count, NodeReader reader)
+        private async Task<NodeReadResult?[]> ReadAsync(INodeGrain node, (string Key, bool VersionOnly)[] reads, NodeReader reader)
         {
-            if (await read is { } results)
+            var keys = new string[reads.Length];
+            var versionOnly = new bool[reads.Length];
+            for (var i = 0; i < reads.Length; i++)
+            {
+                (keys[i], versionOnly[i]) = reads[i];
+            }
+
+            if (await node.ReadAsync(Routing.RingFingerprint, keys, versionOnly) is { } results)
             {
                 return results;
             }
 
             // The node's silo routes with another ring: learn it now. Meanwhile these reads fall back.
             _ = reader.RefreshAsync();
-            return new T[count];
+            return new NodeReadResult?[reads.Length];
         }
     }
 }

@@ -39,14 +39,12 @@ public interface INodeGrain : IGrainWithStringKey
     /// </summary>
     /// <param name="ring">The <see cref="ReadRouting.RingFingerprint"/> the client routed with.</param>
     /// <param name="keys">The keys, already validated by the client.</param>
-    Task<NodeReadResult?[]?> ReadAsync(ulong ring, [Immutable] string[] keys);
-
-    /// <summary>
-    /// <see cref="ReadAsync"/> without the values: the version held for each key (<see cref="CacheVersion.None"/>
-    /// for nothing). A Quorum or Strong read takes the value from one replica and only compares versions
-    /// with the others, so values cross the network once.
-    /// </summary>
-    Task<CacheVersion?[]?> ReadVersionsAsync(ulong ring, [Immutable] string[] keys);
+    /// <param name="versionOnly">
+    /// Per key, whether to leave the value out of the answer and send only the version: a Quorum or Strong
+    /// read takes the value from one replica and compares versions with the others, so values cross the
+    /// network once. Null to send every value.
+    /// </param>
+    Task<NodeReadResult?[]?> ReadAsync(ulong ring, [Immutable] string[] keys, [Immutable] bool[]? versionOnly);
 
     /// <summary>
     /// Applies entries copied from another node; each one only if it is newer than what this node

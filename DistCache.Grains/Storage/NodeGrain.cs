@@ -127,30 +127,26 @@ internal sealed partial class NodeGrain(
         return Task.FromResult(results);
     }
 
-    public Task<NodeReadResult?[]?> ReadAsync(ulong ring, string[] keys) => Task.FromResult(ReadVouched(ring, keys));
-
-    public Task<CacheVersion?[]?> ReadVersionsAsync(ulong ring, string[] keys) =>
-        Task.FromResult(ReadVouched(ring, keys) is { } results ? Array.ConvertAll(results, r => r?.Version) : null);
-
-    /// <summary>A client's direct reads, answered only where the silo's data path would give the same answer.</summary>
-    private NodeReadResult?[]? ReadVouched(ulong ring, string[] keys)
+    public Task<NodeReadResult?[]?> ReadAsync(ulong ring, string[] keys, bool[]? versionOnly)
     {
         EnsureInService();
 
         // Same ring as the client routed with, or nothing; and no miss while keys may be on their way here.
         if (_transferring is not null || topology.Current is not { } current || current.Ring.Fingerprint != ring)
         {
-            return null;
+            return Task.FromResult<NodeReadResult?[]?>(null);
         }
 
         var results = new NodeReadResult?[keys.Length];
         for (var i = 0; i < keys.Length; i++)
         {
             var result = _store.Get(keys[i]);
-            results[i] = result.Version.IsNone && current.InHandoff ? null : result;
+            results[i] = result.Version.IsNone && current.InHandoff ? null
+                : versionOnly?[i] == true && result.IsLive ? result with { Value = null, Tags = null }
+                : result;
         }
 
-        return results;
+        return Task.FromResult<NodeReadResult?[]?>(results);
     }
 
     public Task<int> ImportAsync(IReadOnlyList<TransferEntry> entries)
