@@ -19,6 +19,9 @@ public sealed class DistCacheClient : IDistCache, IAsyncDisposable
     private readonly NodeReader? _reader;
     private readonly AutoBatcher<CacheOperation, CacheOperationResult> _batcher;
 
+    // The newest version timestamp this client has read or written; its writes are stamped above it.
+    private long _observed;
+
     /// <summary>Creates the client; <see cref="DistCacheClientServiceCollectionExtensions.AddDistCacheClient"/> does this for you.</summary>
     public DistCacheClient(IGrainFactory grains, IOptions<DistCacheClientOptions> options, IDistCacheSerializer serializer)
     {
@@ -64,6 +67,7 @@ public sealed class DistCacheClient : IDistCache, IAsyncDisposable
             ? direct
             : (await BatchAsync(new CacheOperation(NodeOperationKind.Get, key, level), cancellationToken)).Item;
         near?.Store(key, item, readBegan);
+        Observe(item?.Version);
         return item?.Value;
     }
 
@@ -78,8 +82,9 @@ public sealed class DistCacheClient : IDistCache, IAsyncDisposable
     public async Task<CacheVersion> SetBytesAsync(string key, byte[] value, DistCacheEntryOptions? options = null, CancellationToken cancellationToken = default)
     {
         var (ttl, level, tags) = Resolve(key, value, options);
-        var version = (await BatchAsync(new CacheOperation(NodeOperationKind.Set, key, level, value, ttl, tags), cancellationToken)).Version;
+        var version = (await BatchAsync(new CacheOperation(NodeOperationKind.Set, key, level, value, ttl, tags) { Observed = Observed }, cancellationToken)).Version;
         _near?.Invalidate(key);
+        Observe(version);
         return version;
     }
 
@@ -89,7 +94,7 @@ public sealed class DistCacheClient : IDistCache, IAsyncDisposable
         CacheLimits.ValidateKey(key);
         var level = consistency ?? _options.DefaultConsistency;
         CacheLimits.ValidateConsistency(level);
-        await BatchAsync(new CacheOperation(NodeOperationKind.Remove, key, level), cancellationToken);
+        Observe((await BatchAsync(new CacheOperation(NodeOperationKind.Remove, key, level) { Observed = Observed }, cancellationToken)).Version);
         _near?.Invalidate(key);
     }
 
@@ -214,6 +219,21 @@ public sealed class DistCacheClient : IDistCache, IAsyncDisposable
         var tags = options?.Tags is { Count: > 0 } given ? given.ToArray() : null;
         CacheLimits.ValidateTags(tags);
         return (ttl, level, tags);
+    }
+
+    private long Observed => Volatile.Read(ref _observed);
+
+    /// <summary>Remembers the newest version timestamp seen, so the next write is stamped above it.</summary>
+    private void Observe(CacheVersion? version)
+    {
+        var timestamp = version?.Timestamp ?? 0;
+        for (var seen = Observed; timestamp > seen; seen = Observed)
+        {
+            if (Interlocked.CompareExchange(ref _observed, timestamp, seen) == seen)
+            {
+                return;
+            }
+        }
     }
 
     /// <summary>Sends one operation in the next batch; its own failure is rethrown as it was raised in the cluster.</summary>

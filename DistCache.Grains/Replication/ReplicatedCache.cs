@@ -151,6 +151,7 @@ internal sealed class ReplicatedCache(
 
     private async Task<CacheOperationResult> RunAsync(CacheOperation operation)
     {
+        clock.Observe(operation.Observed);
         try
         {
             return operation.Kind switch

@@ -14,7 +14,15 @@ public sealed record CacheOperation(
     [property: Id(2)] ConsistencyLevel Level,
     [property: Id(3)] byte[]? Value = null,
     [property: Id(4)] TimeSpan? TimeToLive = null,
-    [property: Id(5)] string[]? Tags = null);
+    [property: Id(5)] string[]? Tags = null)
+{
+    /// <summary>
+    /// The newest version timestamp the client has seen, read or written; 0 for none. The silo moves its
+    /// clock past it before it stamps a Set or Remove, so a client's write ranks above every version
+    /// it saw before, whichever silo or node showed it that version.
+    /// </summary>
+    [Id(6)] public long Observed { get; init; }
+}
 
 /// <summary>The outcome of one <see cref="CacheOperation"/>: what a Get found, the version a Set or Remove wrote, or the error it raised.</summary>
 [GenerateSerializer, Immutable, Alias("distcache.cache-operation-result")]

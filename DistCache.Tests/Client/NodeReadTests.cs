@@ -101,6 +101,29 @@ public sealed class NodeReadTests(ClientCluster fixture)
     }
 
     [Fact]
+    public async Task AWriteAfterAReadRanksAboveTheVersionItRead()
+    {
+        await using var services = ClientFactory.Services(fixture);
+        var (cache, _) = await ReadyAsync(services);
+        var key = TestKey.New();
+
+        // Written by a silo whose clock runs an hour ahead of every clock here, straight to the replicas.
+        var ahead = Math.Max(fixture.Clock.GetUtcNow().ToUnixTimeMilliseconds(), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()) + 3_600_000;
+        var future = new CacheVersion(ahead << 16, 424242);
+        foreach (var replica in await fixture.Cache.GetReplicasAsync(key))
+        {
+            await fixture.Node(replica).SetAsync(key, [1], future, 0, null);
+        }
+
+        Assert.Equal([1], await cache.GetBytesAsync(key, ConsistencyLevel.Quorum));
+        var written = await cache.SetBytesAsync(key, [2], new DistCacheEntryOptions { Consistency = ConsistencyLevel.Strong });
+
+        // Without the floor the silo's clock would stamp it an hour older, and last writer wins would keep [1].
+        Assert.True(written.Timestamp > future.Timestamp, $"{written} must rank above {future}");
+        Assert.Equal([2], await cache.GetBytesAsync(key, ConsistencyLevel.Strong));
+    }
+
+    [Fact]
     public async Task TurnedOffEveryReadGoesThroughTheEntryGrain()
     {
         await using var services = ClientFactory.Services(fixture, o => o.ReadFromNodes = false);
