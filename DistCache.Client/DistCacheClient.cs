@@ -154,7 +154,7 @@ public sealed class DistCacheClient : IDistCache, IAsyncDisposable
     public Task<TagInvalidation> InvalidateTagAsync(string tag, CancellationToken cancellationToken = default)
     {
         CacheLimits.ValidateTag(tag);
-        return CallAsync(() => Cache.InvalidateTagAsync(tag), cancellationToken);
+        return CallAsync(() => Cache.InvalidateTagAsync(tag, Observed), cancellationToken);
     }
 
     /// <inheritdoc />

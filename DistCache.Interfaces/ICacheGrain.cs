@@ -39,9 +39,14 @@ public interface ICacheGrain : IGrainWithIntegerKey
     /// Deletes every entry tagged <paramref name="tag"/> on every node, and tells every subscriber. A node
     /// that misses it (unreachable) gets the deletes from its peers' tombstones by anti-entropy.
     /// </summary>
+    /// <param name="tag">The tag.</param>
+    /// <param name="observed">
+    /// The newest version timestamp the caller has written or read, if any: the invalidation is stamped
+    /// above it, so it deletes the caller's own earlier tagged writes whichever silo stamped them.
+    /// </param>
     /// <exception cref="ArgumentException">The tag is empty or too long.</exception>
     /// <exception cref="NoNodesException">No node is registered.</exception>
-    Task<TagInvalidation> InvalidateTagAsync(string tag);
+    Task<TagInvalidation> InvalidateTagAsync(string tag, long observed = 0);
 
     /// <summary>
     /// Subscribes <paramref name="observer"/> to the invalidations of every node in the topology, and

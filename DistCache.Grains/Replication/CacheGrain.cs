@@ -16,7 +16,7 @@ internal sealed class CacheGrain(ReplicatedCache cache) : Grain, ICacheGrain
 
     public Task<CacheOperationResult[]> ExecuteAsync(CacheOperation[] operations) => cache.ExecuteAsync(operations);
 
-    public Task<TagInvalidation> InvalidateTagAsync(string tag) => cache.InvalidateTagAsync(tag);
+    public Task<TagInvalidation> InvalidateTagAsync(string tag, long observed = 0) => cache.InvalidateTagAsync(tag, observed);
 
     public Task<IReadOnlyList<InvalidationCursor>> SubscribeAsync(ICacheInvalidationObserver observer) => cache.SubscribeAsync(observer);
 

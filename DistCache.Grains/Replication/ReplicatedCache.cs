@@ -85,9 +85,10 @@ internal sealed class ReplicatedCache(
         return await Task.WhenAll(results);
     }
 
-    public async Task<TagInvalidation> InvalidateTagAsync(string tag)
+    public async Task<TagInvalidation> InvalidateTagAsync(string tag, long observed)
     {
         CacheLimits.ValidateTag(tag);
+        clock.Observe(observed);
         var version = new CacheVersion(clock.Next(), _writerId);
         var (_, calls) = await CallEveryNodeAsync(node => node.InvalidateTagAsync(tag, version));
         var reached = calls.Where(c => c.IsCompletedSuccessfully).ToArray();

@@ -8,6 +8,8 @@ namespace DistCache.Tests.Client;
 [Collection(ClientGroup.Name)]
 public sealed class NodeReadTests(ClientCluster fixture)
 {
+    private static long s_daysAhead;
+
     [Fact]
     public async Task ReadsAtEveryLevelGoStraightToTheNodesAndSeeTheLatestWrites()
     {
@@ -107,9 +109,8 @@ public sealed class NodeReadTests(ClientCluster fixture)
         var (cache, _) = await ReadyAsync(services);
         var key = TestKey.New();
 
-        // Written by a silo whose clock runs an hour ahead of every clock here, straight to the replicas.
-        var ahead = Math.Max(fixture.Clock.GetUtcNow().ToUnixTimeMilliseconds(), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()) + 3_600_000;
-        var future = new CacheVersion(ahead << 16, 424242);
+        // Written by a silo whose clock runs far ahead of every clock here, straight to the replicas.
+        var future = FarAhead();
         foreach (var replica in await fixture.Cache.GetReplicasAsync(key))
         {
             await fixture.Node(replica).SetAsync(key, [1], future, 0, null);
@@ -118,9 +119,27 @@ public sealed class NodeReadTests(ClientCluster fixture)
         Assert.Equal([1], await cache.GetBytesAsync(key, ConsistencyLevel.Quorum));
         var written = await cache.SetBytesAsync(key, [2], new DistCacheEntryOptions { Consistency = ConsistencyLevel.Strong });
 
-        // Without the floor the silo's clock would stamp it an hour older, and last writer wins would keep [1].
+        // Without the floor the silo's clock would stamp it days older, and last writer wins would keep [1].
         Assert.True(written.Timestamp > future.Timestamp, $"{written} must rank above {future}");
         Assert.Equal([2], await cache.GetBytesAsync(key, ConsistencyLevel.Strong));
+    }
+
+    [Fact]
+    public async Task AClientsTagInvalidationDeletesTheTaggedValuesItRead()
+    {
+        await using var services = ClientFactory.Services(fixture);
+        var (cache, _) = await ReadyAsync(services);
+        var (key, tag) = (TestKey.New(), $"model:{Guid.NewGuid():N}");
+        var ahead = FarAhead();
+        foreach (var replica in await fixture.Cache.GetReplicasAsync(key))
+        {
+            await fixture.Node(replica).SetAsync(key, [1], ahead, 0, [tag]);
+        }
+
+        Assert.Equal([1], await cache.GetBytesAsync(key, ConsistencyLevel.Quorum));
+
+        Assert.Equal(3, (await cache.InvalidateTagAsync(tag)).Deleted);
+        Assert.Null(await cache.GetBytesAsync(key, ConsistencyLevel.Strong));
     }
 
     [Fact]
@@ -135,6 +154,16 @@ public sealed class NodeReadTests(ClientCluster fixture)
 
         Assert.Null(((DistCacheClient)services.Cache()).NodeReadCounters);
         Assert.Equal(entryReadsBefore + 1, (await fixture.SettledStatsAsync()).Operations.Reads);
+    }
+
+    /// <summary>
+    /// The version of a write by a silo whose clock runs days ahead: later than anything a silo here has
+    /// stamped or seen, this test's earlier calls included (a silo that observed one stays that far ahead).
+    /// </summary>
+    private CacheVersion FarAhead()
+    {
+        var now = Math.Max(fixture.Clock.GetUtcNow().ToUnixTimeMilliseconds(), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        return new CacheVersion((now + TimeSpan.FromDays(Interlocked.Increment(ref s_daysAhead)).Ticks / TimeSpan.TicksPerMillisecond) << 16, 424242);
     }
 
     /// <summary>A client whose direct reads are ready: the cluster is out of its hand-off window and the client has its routing.</summary>
