@@ -6,6 +6,8 @@ namespace DistCache.Tests.Processes;
 /// <summary>A program started by a test, its output kept for diagnosis, killed with the test.</summary>
 public sealed class ChildProcess : IDisposable
 {
+    private static readonly ConcurrentDictionary<ChildProcess, bool> Running = new();
+
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _lines = new();
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -48,8 +50,17 @@ public sealed class ChildProcess : IDisposable
         _process.ErrorDataReceived += Collect;
         _process.Exited += (_, _) => _ready.TrySetException(new InvalidOperationException($"{Name} exited before it was ready:\n{Output}"));
         _process.Start();
+        Running.TryAdd(this, true);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
+    }
+
+    static ChildProcess()
+    {
+        // A test host or benchmark that crashes must not leave silos running: they would load the
+        // machine under every later run (it happened: two orphans skewed a morning of benchmarks).
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => KillAll();
+        AppDomain.CurrentDomain.UnhandledException += (_, _) => KillAll();
     }
 
     public string Name { get; }
@@ -95,6 +106,22 @@ public sealed class ChildProcess : IDisposable
     public void Dispose()
     {
         Kill();
+        Running.TryRemove(this, out _);
         _process.Dispose();
+    }
+
+    private static void KillAll()
+    {
+        foreach (var child in Running.Keys)
+        {
+            try
+            {
+                child.Kill();
+            }
+            catch (Exception)
+            {
+                // Exiting anyway: kill what can be killed.
+            }
+        }
     }
 }
