@@ -3,16 +3,17 @@ using DistCache.Hosting;
 namespace DistCache.Tests.Cluster;
 
 /// <summary>A cluster of its own for one test that kills, adds or stops silos.</summary>
-public sealed class ElasticCluster(short silos, int replicationFactor = 3)
+public sealed class ElasticCluster(short silos, int replicationFactor = 3, TimeSpan? handoffReadWindow = null)
     : CacheClusterFixture(silos, nodesPerSilo: 1, options =>
     {
         options.ReplicationFactor = replicationFactor;
         options.AntiEntropyInterval = TimeSpan.FromMilliseconds(500);
+        options.HandoffReadWindow = handoffReadWindow ?? options.HandoffReadWindow;
     })
 {
-    public static async Task<ElasticCluster> StartAsync(short silos, int replicationFactor = 3)
+    public static async Task<ElasticCluster> StartAsync(short silos, int replicationFactor = 3, TimeSpan? handoffReadWindow = null)
     {
-        var cluster = new ElasticCluster(silos, replicationFactor);
+        var cluster = new ElasticCluster(silos, replicationFactor, handoffReadWindow);
         await cluster.InitializeAsync();
         return cluster;
     }

@@ -49,6 +49,64 @@ public sealed class ElasticityTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task AClientReadingStraightFromTheNodesSeesEveryValueThroughASiloKill()
+    {
+        // A short hand-off window, so direct Quorum reads are on soon after start and after the kill.
+        var cluster = await ElasticCluster.StartAsync(silos: 4, handoffReadWindow: TimeSpan.FromSeconds(2));
+        try
+        {
+            var keys = await Workload.WriteAsync(cluster.Cache, ConsistencyLevel.Strong, "direct", 300);
+            await using var services = Client.ClientFactory.Services(cluster);
+            var client = (DistCache.Client.DistCacheClient)Client.ClientFactory.Cache(services);
+            await Eventually.TrueAsync(
+                async () => !(await cluster.Cache.GetReadRoutingAsync()).InHandoff && await client.GetBytesAsync(keys.Keys.First(), ConsistencyLevel.Quorum) is not null
+                    && client.NodeReadCounters!.Direct > 0,
+                "the client to read straight from the nodes");
+
+            var (wrong, failed) = (new System.Collections.Concurrent.ConcurrentBag<string>(), 0);
+            using var stop = new CancellationTokenSource();
+            var readers = Enumerable.Range(0, 4).Select(r => Task.Run(async () =>
+            {
+                for (var i = r; !stop.IsCancellationRequested; i++)
+                {
+                    var (key, acked) = keys.ElementAt(i % keys.Count);
+                    try
+                    {
+                        if (await client.GetBytesAsync(key, ConsistencyLevel.Quorum) is not { } value || !value.AsSpan().SequenceEqual(acked.Value))
+                        {
+                            wrong.Add(key);
+                        }
+                    }
+                    catch (DistCacheException)
+                    {
+                        Interlocked.Increment(ref failed);
+                    }
+                }
+            })).ToArray();
+
+            var before = client.NodeReadCounters!;
+            var coordinatorSilo = (await cluster.Coordinator.GetStatsAsync()).CoordinatorSilo;
+            await cluster.Cluster.KillSiloAsync(cluster.Cluster.Silos.First(s => s.SiloAddress.ToParsableString() != coordinatorSilo));
+            await cluster.WaitForTopologyAsync(nodes => nodes.Count(n => n.Status != NodeStatus.Failed) == 3);
+
+            // Until the client and every silo route with the new ring, and through its hand-off window, reads fall back; then direct again.
+            var afterKill = client.NodeReadCounters!;
+            await Eventually.TrueAsync(() => Task.FromResult(client.NodeReadCounters!.Direct > afterKill.Direct + 1_000), "direct reads to resume on the new ring");
+            await stop.CancelAsync();
+            await Task.WhenAll(readers);
+
+            var after = client.NodeReadCounters!;
+            output.WriteLine($"direct reads {after.Direct - before.Direct}, fell back {after.FellBack - before.FellBack}, failed {failed}, wrong or missing {wrong.Count}");
+            Assert.Empty(wrong);
+            Assert.True(after.FellBack > before.FellBack, "the ring change must have sent reads through the entry grain");
+        }
+        finally
+        {
+            await cluster.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task AddingASiloKeepsEveryKeyReadableAndMovesAboutOneNth()
     {
         var cluster = await ElasticCluster.StartAsync(silos: 3);
