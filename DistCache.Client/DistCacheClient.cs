@@ -63,9 +63,28 @@ public sealed class DistCacheClient : IDistCache, IAsyncDisposable
         }
 
         var readBegan = near?.BeginRead() ?? 0;
-        var item = _reader is not null && await _reader.TryReadAsync(key, level) is (true, var direct)
-            ? direct
-            : (await BatchAsync(new CacheOperation(NodeOperationKind.Get, key, level), cancellationToken)).Item;
+        if (_reader?.TryRead(key, level) is { } reading)
+        {
+            NodeReadResult? direct = null;
+            try
+            {
+                direct = await reading;
+            }
+            catch (Exception)
+            {
+                // A node that failed or timed out: the entry grain below fails over, and reports the failure if it is real.
+            }
+
+            _reader.Count(answered: direct is not null);
+            if (direct is not null)
+            {
+                near?.Store(key, direct.IsLive ? new CacheItem(direct.Value!, direct.Version, ExpiresAt(direct.ExpiresAtTicks)) : null, readBegan);
+                Observe(direct.Version);
+                return direct.Value;
+            }
+        }
+
+        var item = (await BatchAsync(new CacheOperation(NodeOperationKind.Get, key, level), cancellationToken)).Item;
         near?.Store(key, item, readBegan);
         Observe(item?.Version);
         return item?.Value;
@@ -222,6 +241,8 @@ public sealed class DistCacheClient : IDistCache, IAsyncDisposable
     }
 
     private long Observed => Volatile.Read(ref _observed);
+
+    private static DateTimeOffset? ExpiresAt(long ticks) => ticks == 0 ? null : new DateTimeOffset(ticks, TimeSpan.Zero);
 
     /// <summary>Remembers the newest version timestamp seen, so the next write is stamped above it.</summary>
     private void Observe(CacheVersion? version)

@@ -28,8 +28,14 @@ internal sealed class NodeReader : IAsyncDisposable
 
     public NodeReadCounters Counters => new(Interlocked.Read(ref _direct), Interlocked.Read(ref _fellBack));
 
-    /// <summary>Reads <paramref name="key"/> from its nodes; <c>Answered</c> is false when the entry grain must read it instead.</summary>
-    public async ValueTask<(bool Answered, CacheItem? Item)> TryReadAsync(string key, ConsistencyLevel level)
+
+    /// <summary>
+    /// Starts reading <paramref name="key"/> from its nodes, or returns null when the entry grain must read
+    /// it. The read's result is what the nodes hold (a tombstone, or <see cref="NodeReadResult.Missing"/>),
+    /// or null when they could not answer alike; a read that fails faults. Either way the caller reports
+    /// the outcome to <see cref="Count"/>. Not async itself, so a plain read costs no state machine here.
+    /// </summary>
+    public Task<NodeReadResult?>? TryRead(string key, ConsistencyLevel level)
     {
         if (_routes is not { } routes)
         {
@@ -37,7 +43,8 @@ internal sealed class NodeReader : IAsyncDisposable
             return FellBack();
         }
 
-        var replicas = routes.Replicas(key);
+        Span<int> replicas = stackalloc int[routes.MaxReplicas];
+        replicas = replicas[..routes.Replicas(key, replicas)];
         if (replicas.Length == 0 || (level != ConsistencyLevel.Eventual && routes.Routing.InHandoff))
         {
             return FellBack();
@@ -49,48 +56,25 @@ internal sealed class NodeReader : IAsyncDisposable
             return FellBack();
         }
 
-        try
+        var asked = QuorumSize.Required(level, replicas.Length);
+        var value = routes.Batchers[replicas[0]].SendAsync((key, false));
+        if (asked == 1)
         {
-            var asked = QuorumSize.Required(level, replicas.Length);
-            NodeReadResult? first;
-            if (asked == 1)
-            {
-                first = await routes.Batchers[replicas[0]].SendAsync((key, false));
-            }
-            else
-            {
-                // The value from the primary, only the version from the others: values cross the network once.
-                var read = routes.Batchers[replicas[0]].SendAsync((key, false));
-                var versions = new Task<NodeReadResult?>[asked - 1];
-                for (var i = 1; i < asked; i++)
-                {
-                    versions[i - 1] = routes.Batchers[replicas[i]].SendAsync((key, true));
-                }
-
-                first = await read;
-                foreach (var version in await Task.WhenAll(versions))
-                {
-                    first = first is not null && version is not null && version.Version == first.Version ? first : null;
-                }
-            }
-
-            if (first is null)
-            {
-                return FellBack();
-            }
-
-            Interlocked.Increment(ref _direct);
-            var item = first.IsLive
-                ? new CacheItem(first.Value!, first.Version, first.ExpiresAtTicks == 0 ? null : new DateTimeOffset(first.ExpiresAtTicks, TimeSpan.Zero))
-                : null;
-            return (true, item);
+            return value;
         }
-        catch (Exception)
+
+        // The value from the primary, only the version from the others: values cross the network once.
+        var versions = new Task<NodeReadResult?>[asked - 1];
+        for (var i = 1; i < asked; i++)
         {
-            // A node that fails or times out: the entry grain fails over, and reports the failure if it is real.
-            return FellBack();
+            versions[i - 1] = routes.Batchers[replicas[i]].SendAsync((key, true));
         }
+
+        return AgreedAsync(value, versions);
     }
+
+    /// <summary>Counts a read started by <see cref="TryRead"/>: answered by the nodes, or left to the entry grain.</summary>
+    public void Count(bool answered) => Interlocked.Increment(ref answered ? ref _direct : ref _fellBack);
 
     public async ValueTask DisposeAsync()
     {
@@ -106,10 +90,22 @@ internal sealed class NodeReader : IAsyncDisposable
         }
     }
 
-    private (bool, CacheItem?) FellBack()
+    private Task<NodeReadResult?>? FellBack()
     {
-        Interlocked.Increment(ref _fellBack);
-        return (false, null);
+        Count(answered: false);
+        return null;
+    }
+
+    /// <summary>The value read, if every replica asked holds its version; null if one does not.</summary>
+    private static async Task<NodeReadResult?> AgreedAsync(Task<NodeReadResult?> value, Task<NodeReadResult?>[] versions)
+    {
+        var first = await value;
+        foreach (var version in await Task.WhenAll(versions))
+        {
+            first = first is not null && version is not null && version.Version == first.Version ? first : null;
+        }
+
+        return first;
     }
 
     private void Start()
@@ -196,17 +192,15 @@ internal sealed class NodeReader : IAsyncDisposable
             routing.RingFingerprint == Routing.RingFingerprint && routing.ReplicationFactor == Routing.ReplicationFactor
             && routing.ReadRepairChance == Routing.ReadRepairChance && routing.ReplicaCallTimeout == Routing.ReplicaCallTimeout;
 
-        /// <summary>Indexes into <see cref="Batchers"/> of the key's replicas, primary first; empty if this client's ring is not the silo's.</summary>
-        public int[] Replicas(string key)
-        {
-            if (_ring.Fingerprint != Routing.RingFingerprint)
-            {
-                return [];
-            }
+        /// <summary>The most replicas a key has here.</summary>
+        public int MaxReplicas => Math.Min(Routing.ReplicationFactor, Batchers.Length);
 
-            Span<int> found = stackalloc int[Math.Min(Routing.ReplicationFactor, Batchers.Length)];
-            return found[.._ring.GetReplicas(key, Routing.ReplicationFactor, found)].ToArray();
-        }
+        /// <summary>
+        /// Writes the indexes into <see cref="Batchers"/> of the key's replicas, primary first, and returns
+        /// how many: none if this client's ring is not the silo's.
+        /// </summary>
+        public int Replicas(string key, Span<int> into) =>
+            _ring.Fingerprint == Routing.RingFingerprint ? _ring.GetReplicas(key, Routing.ReplicationFactor, into) : 0;
 
         private async Task<NodeReadResult?[]> ReadAsync(INodeGrain node, (string Key, bool VersionOnly)[] reads, NodeReader reader)
         {

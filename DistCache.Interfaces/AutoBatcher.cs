@@ -58,7 +58,8 @@ public sealed class AutoBatcher<TRequest, TResult>
     {
         while (true)
         {
-            List<(TRequest Request, TaskCompletionSource<TResult> Done)> batch;
+            TRequest[] requests;
+            TaskCompletionSource<TResult>[] dones;
             lock (_pending)
             {
                 if (_pending.Count == 0)
@@ -67,8 +68,10 @@ public sealed class AutoBatcher<TRequest, TResult>
                     return;
                 }
 
-                batch = new(Math.Min(_pending.Count, _maxBatch));
-                while (batch.Count < _maxBatch && _pending.TryDequeue(out var next))
+                requests = new TRequest[Math.Min(_pending.Count, _maxBatch)];
+                dones = new TaskCompletionSource<TResult>[requests.Length];
+                var count = 0;
+                while (count < requests.Length && _pending.TryDequeue(out var next))
                 {
                     if (Stopwatch.GetElapsedTime(next.QueuedAt) >= _timeout)
                     {
@@ -77,31 +80,38 @@ public sealed class AutoBatcher<TRequest, TResult>
                         continue;
                     }
 
-                    batch.Add((next.Request, next.Done));
+                    (requests[count], dones[count]) = (next.Request, next.Done);
+                    count++;
+                }
+
+                if (count < requests.Length)
+                {
+                    Array.Resize(ref requests, count);
+                    Array.Resize(ref dones, count);
                 }
             }
 
-            if (batch.Count == 0)
+            if (requests.Length == 0)
             {
                 continue;
             }
 
             try
             {
-                var results = await _send(batch.ConvertAll(b => b.Request).ToArray()).WaitAsync(_timeout);
-                if (results.Length != batch.Count)
+                var results = await _send(requests).WaitAsync(_timeout);
+                if (results.Length != requests.Length)
                 {
-                    throw new InvalidOperationException($"A batch of {batch.Count} requests got {results.Length} results.");
+                    throw new InvalidOperationException($"A batch of {requests.Length} requests got {results.Length} results.");
                 }
 
-                for (var i = 0; i < batch.Count; i++)
+                for (var i = 0; i < dones.Length; i++)
                 {
-                    batch[i].Done.TrySetResult(results[i]);
+                    dones[i].TrySetResult(results[i]);
                 }
             }
             catch (Exception error)
             {
-                foreach (var (_, done) in batch)
+                foreach (var done in dones)
                 {
                     done.TrySetException(error);
                 }
