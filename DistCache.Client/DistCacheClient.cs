@@ -78,7 +78,7 @@ public sealed class DistCacheClient : IDistCache, IAsyncDisposable
             _reader.Count(answered: direct is not null);
             if (direct is not null)
             {
-                near?.Store(key, direct.IsLive ? new CacheItem(direct.Value!, direct.Version, ExpiresAt(direct.ExpiresAtTicks)) : null, readBegan);
+                near?.Store(key, direct.ToItem(), readBegan);
                 Observe(direct.Version);
                 return direct.Value;
             }
@@ -241,8 +241,6 @@ public sealed class DistCacheClient : IDistCache, IAsyncDisposable
     }
 
     private long Observed => Volatile.Read(ref _observed);
-
-    private static DateTimeOffset? ExpiresAt(long ticks) => ticks == 0 ? null : new DateTimeOffset(ticks, TimeSpan.Zero);
 
     /// <summary>Remembers the newest version timestamp seen, so the next write is stamped above it.</summary>
     private void Observe(CacheVersion? version)

@@ -149,7 +149,9 @@ internal sealed class NodeReader : IAsyncDisposable
             }
             else
             {
-                _routes = new Routes(routing, _grains, this);
+                // A ring built here that differs from the silo's (another hash, say) would misroute: read through the entry grain then.
+                var routes = new Routes(routing, _grains, this);
+                _routes = routes.MatchesSilo ? routes : null;
             }
         }
         catch (Exception)
@@ -195,12 +197,11 @@ internal sealed class NodeReader : IAsyncDisposable
         /// <summary>The most replicas a key has here.</summary>
         public int MaxReplicas => Math.Min(Routing.ReplicationFactor, Batchers.Length);
 
-        /// <summary>
-        /// Writes the indexes into <see cref="Batchers"/> of the key's replicas, primary first, and returns
-        /// how many: none if this client's ring is not the silo's.
-        /// </summary>
-        public int Replicas(string key, Span<int> into) =>
-            _ring.Fingerprint == Routing.RingFingerprint ? _ring.GetReplicas(key, Routing.ReplicationFactor, into) : 0;
+        /// <summary>Whether the ring built here is the one the silo routes with.</summary>
+        public bool MatchesSilo => _ring.Fingerprint == Routing.RingFingerprint;
+
+        /// <summary>Writes the indexes into <see cref="Batchers"/> of the key's replicas, primary first, and returns how many.</summary>
+        public int Replicas(string key, Span<int> into) => _ring.GetReplicas(key, Routing.ReplicationFactor, into);
 
         private async Task<NodeReadResult?[]> ReadAsync(INodeGrain node, (string Key, bool VersionOnly)[] reads, NodeReader reader)
         {

@@ -38,9 +38,7 @@ internal sealed class ReplicatedCache(
                 ? await ReadInOrderAsync(key, replicas, view)
                 : await ReadNewestAsync(key, replicas, level, view);
             metrics.Read(result.IsLive);
-            return result.IsLive
-                ? new CacheItem(result.Value!, result.Version, result.ExpiresAtTicks == 0 ? null : new DateTimeOffset(result.ExpiresAtTicks, TimeSpan.Zero))
-                : null;
+            return result.ToItem();
         }
         catch (DistCacheException)
         {

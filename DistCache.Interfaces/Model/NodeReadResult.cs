@@ -18,4 +18,8 @@ public sealed record NodeReadResult(
 
     /// <summary>Whether this is a live value (not missing, not deleted).</summary>
     public bool IsLive => Value is not null;
+
+    /// <summary>The value as a cache read returns it; null when missing or deleted.</summary>
+    public CacheItem? ToItem() =>
+        Value is null ? null : new CacheItem(Value, Version, ExpiresAtTicks == 0 ? null : new DateTimeOffset(ExpiresAtTicks, TimeSpan.Zero));
 }
