@@ -9,9 +9,9 @@ namespace DistCache.Benchmarks;
 
 /// <summary>
 /// DistCache: silo processes (the real DistCache.Silo program, Release) and the DistCache.Client library;
-/// <c>-twohop</c> targets turn off the client's direct reads, so every read goes through the entry grain.
+/// <c>-twohop</c> targets turn off the client's direct reads and writes, so every operation goes through the entry grain.
 /// </summary>
-internal sealed class DistCacheTarget(int silos, int replicationFactor, ConsistencyLevel level, bool readFromNodes = true) : ILoadTarget
+internal sealed class DistCacheTarget(int silos, int replicationFactor, ConsistencyLevel level, bool direct = true) : ILoadTarget
 {
     private readonly List<ChildProcess> _silos = [];
     private IHost? _host;
@@ -21,7 +21,7 @@ internal sealed class DistCacheTarget(int silos, int replicationFactor, Consiste
     /// <summary>The silos' hand-off window (1 minute by default), shortened so a run reaches the steady state sooner.</summary>
     private static readonly TimeSpan HandoffWindow = TimeSpan.FromSeconds(10);
 
-    public string Name => $"distcache-{silos}silo-rf{replicationFactor}-{level.ToString().ToLowerInvariant()}{(readFromNodes ? "" : "-twohop")}";
+    public string Name => $"distcache-{silos}silo-rf{replicationFactor}-{level.ToString().ToLowerInvariant()}{(direct ? "" : "-twohop")}";
 
     public static string SiloProgram
     {
@@ -63,7 +63,8 @@ internal sealed class DistCacheTarget(int silos, int replicationFactor, Consiste
 
             o.ClusterId = clusterId;
             o.DefaultConsistency = level;
-            o.ReadFromNodes = readFromNodes;
+            o.ReadFromNodes = direct;
+            o.WriteToPrimary = direct;
         });
         _host = builder.Build();
         await _host.StartAsync();

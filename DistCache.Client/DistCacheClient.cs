@@ -16,7 +16,7 @@ public sealed class DistCacheClient : IDistCache, IAsyncDisposable
     private readonly IDistCacheSerializer _serializer;
     private readonly ConcurrentDictionary<string, Lazy<Task<byte[]>>> _fills = new(StringComparer.Ordinal);
     private readonly NearCache? _near;
-    private readonly NodeReader? _reader;
+    private readonly NodeRouter? _router;
     private readonly AutoBatcher<CacheOperation, CacheOperationResult> _batcher;
 
     // The newest version timestamp this client has read or written; its writes are stamped above it.
@@ -30,7 +30,7 @@ public sealed class DistCacheClient : IDistCache, IAsyncDisposable
         _options.Validate();
         _serializer = serializer;
         _near = _options.NearCache.Enabled ? new NearCache(grains, _options.NearCache, _options.Clock) : null;
-        _reader = _options.ReadFromNodes ? new NodeReader(grains, _options.RoutingRefreshInterval) : null;
+        _router = _options.ReadFromNodes || _options.WriteToPrimary ? new NodeRouter(grains, _options.RoutingRefreshInterval, _options.OperationTimeout) : null;
         _batcher = new AutoBatcher<CacheOperation, CacheOperationResult>(
             operations => Cache.ExecuteAsync(operations), maxBatch: 256, maxInFlight: 4, _options.OperationTimeout);
     }
@@ -39,7 +39,10 @@ public sealed class DistCacheClient : IDistCache, IAsyncDisposable
     public NearCacheCounters? NearCacheCounters => _near?.Counters;
 
     /// <summary>How many reads went straight to the nodes and how many through the entry grain; null when <see cref="DistCacheClientOptions.ReadFromNodes"/> is off.</summary>
-    public NodeReadCounters? NodeReadCounters => _reader?.Counters;
+    public NodeReadCounters? NodeReadCounters => _options.ReadFromNodes ? _router?.Counters : null;
+
+    /// <summary>How many writes the keys' primary nodes coordinated and how many went through the entry grain; null when <see cref="DistCacheClientOptions.WriteToPrimary"/> is off.</summary>
+    public NodeWriteCounters? NodeWriteCounters => _options.WriteToPrimary ? _router?.WriteCounters : null;
 
     private ICacheGrain Cache => _grains.GetGrain<ICacheGrain>(0);
 
@@ -63,7 +66,7 @@ public sealed class DistCacheClient : IDistCache, IAsyncDisposable
         }
 
         var readBegan = near?.BeginRead() ?? 0;
-        if (_reader?.TryRead(key, level) is { } reading)
+        if (_options.ReadFromNodes && _router!.TryRead(key, level) is { } reading)
         {
             NodeReadResult? direct = null;
             try
@@ -75,7 +78,7 @@ public sealed class DistCacheClient : IDistCache, IAsyncDisposable
                 // A node that failed or timed out: the entry grain below fails over, and reports the failure if it is real.
             }
 
-            _reader.Count(answered: direct is not null);
+            _router.Count(answered: direct is not null);
             if (direct is not null)
             {
                 near?.Store(key, direct.ToItem(), readBegan);
@@ -101,7 +104,7 @@ public sealed class DistCacheClient : IDistCache, IAsyncDisposable
     public async Task<CacheVersion> SetBytesAsync(string key, byte[] value, DistCacheEntryOptions? options = null, CancellationToken cancellationToken = default)
     {
         var (ttl, level, tags) = Resolve(key, value, options);
-        var version = (await BatchAsync(new CacheOperation(NodeOperationKind.Set, key, level, value, ttl, tags) { Observed = Observed }, cancellationToken)).Version;
+        var version = (await WriteAsync(new CacheOperation(NodeOperationKind.Set, key, level, value, ttl, tags) { Observed = Observed }, cancellationToken)).Version;
         _near?.Invalidate(key);
         Observe(version);
         return version;
@@ -113,7 +116,7 @@ public sealed class DistCacheClient : IDistCache, IAsyncDisposable
         CacheLimits.ValidateKey(key);
         var level = consistency ?? _options.DefaultConsistency;
         CacheLimits.ValidateConsistency(level);
-        Observe((await BatchAsync(new CacheOperation(NodeOperationKind.Remove, key, level) { Observed = Observed }, cancellationToken)).Version);
+        Observe((await WriteAsync(new CacheOperation(NodeOperationKind.Remove, key, level) { Observed = Observed }, cancellationToken)).Version);
         _near?.Invalidate(key);
     }
 
@@ -184,9 +187,9 @@ public sealed class DistCacheClient : IDistCache, IAsyncDisposable
             await _near.DisposeAsync();
         }
 
-        if (_reader is not null)
+        if (_router is not null)
         {
-            await _reader.DisposeAsync();
+            await _router.DisposeAsync();
         }
     }
 
@@ -255,10 +258,48 @@ public sealed class DistCacheClient : IDistCache, IAsyncDisposable
         }
     }
 
-    /// <summary>Sends one operation in the next batch; its own failure is rethrown as it was raised in the cluster.</summary>
-    private async Task<CacheOperationResult> BatchAsync(CacheOperation operation, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends a set or remove to the key's primary node; through the entry grain when there is no routing
+    /// yet, or the primary refused the batch, could not be reached or did not answer in time (a primary
+    /// whose silo died with the batch in flight never answers). Both together take at most the operation timeout.
+    /// </summary>
+    private async Task<CacheOperationResult> WriteAsync(CacheOperation operation, CancellationToken cancellationToken)
     {
-        var result = await CallAsync(() => _batcher.SendAsync(operation), cancellationToken, bounded: true);
+        if (!_options.WriteToPrimary || _router!.TryWrite(operation) is not { } direct)
+        {
+            return await BatchAsync(operation, cancellationToken);
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        CacheOperationResult? result = null;
+        try
+        {
+            result = await CallAsync(() => direct, cancellationToken, bounded: true);
+        }
+        catch (Exception error) when (error is ClusterUnavailableException or NodeUnavailableException or DistCacheTimeoutException)
+        {
+            // The entry grain routes around the primary, whose silo may be gone. If the primary applied the
+            // write before its answer was lost, the resend writes the same again, under a newer version.
+        }
+
+        _router.CountWrite(direct: result is not null);
+        if (result is not null)
+        {
+            return Unwrap(result);
+        }
+
+        var left = _options.OperationTimeout - Stopwatch.GetElapsedTime(started);
+        return left > TimeSpan.Zero
+            ? Unwrap(await CallAsync(() => _batcher.SendAsync(operation).WaitAsync(left), cancellationToken, bounded: true))
+            : throw new DistCacheTimeoutException($"The operation took longer than the client's operation timeout of {_options.OperationTimeout}.");
+    }
+
+    /// <summary>Sends one operation in the next batch to the entry grain; its own failure is rethrown as it was raised in the cluster.</summary>
+    private async Task<CacheOperationResult> BatchAsync(CacheOperation operation, CancellationToken cancellationToken) =>
+        Unwrap(await CallAsync(() => _batcher.SendAsync(operation), cancellationToken, bounded: true));
+
+    private static CacheOperationResult Unwrap(CacheOperationResult result)
+    {
         if (result.Error is { } error)
         {
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);

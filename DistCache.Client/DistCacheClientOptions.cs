@@ -40,7 +40,16 @@ public sealed class DistCacheClientOptions
     /// </summary>
     public bool ReadFromNodes { get; set; } = true;
 
-    /// <summary>How often the client refreshes the ring it reads with (<see cref="ReadFromNodes"/>); a node that refuses a read triggers a refresh at once.</summary>
+    /// <summary>
+    /// Whether sets and removes go straight to the key's primary node, which stamps, applies and replicates
+    /// them (one hop), instead of through the cluster's entry grain (two hops). On by default. Writes the
+    /// primary refuses (it is in an outage or leaving) or that cannot reach it go through the entry grain;
+    /// if the primary applied such a write before its answer was lost, the resend writes the same value again
+    /// under a newer version.
+    /// </summary>
+    public bool WriteToPrimary { get; set; } = true;
+
+    /// <summary>How often the client refreshes the ring it routes with (<see cref="ReadFromNodes"/>, <see cref="WriteToPrimary"/>); a node that refuses a read triggers a refresh at once.</summary>
     public TimeSpan RoutingRefreshInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>The near cache (L1), off by default.</summary>

@@ -47,6 +47,15 @@ public interface INodeGrain : IGrainWithStringKey
     Task<NodeReadResult?[]?> ReadAsync(ulong ring, [Immutable] string[] keys, [Immutable] bool[]? versionOnly);
 
     /// <summary>
+    /// A client's sets and removes, sent to each key's primary node: one hop instead of two (client to
+    /// entry grain to node). The node coordinates each operation as <see cref="ICacheGrain.ExecuteAsync"/>
+    /// would, routing with its silo's topology, stamping the version and replicating at the operation's
+    /// level; its own replica's part it applies in place, without a call. A node out of service refuses the
+    /// whole batch, and the client sends it through <see cref="ICacheGrain"/> instead.
+    /// </summary>
+    Task<CacheOperationResult[]> CoordinateAsync([Immutable] CacheOperation[] operations);
+
+    /// <summary>
     /// Applies entries copied from another node; each one only if it is newer than what this node
     /// holds. Returns how many were applied.
     /// </summary>

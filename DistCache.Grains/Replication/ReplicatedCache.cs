@@ -47,7 +47,7 @@ internal sealed class ReplicatedCache(
         }
     }
 
-    public async Task<CacheVersion> SetAsync(string key, byte[] value, TimeSpan? timeToLive, ConsistencyLevel level, string[]? tags)
+    public async Task<CacheVersion> SetAsync(string key, byte[] value, TimeSpan? timeToLive, ConsistencyLevel level, string[]? tags, ILocalReplica? local = null)
     {
         CacheLimits.ValidateKey(key);
         CacheLimits.ValidateValue(key, value, _options.MaxValueBytes);
@@ -56,28 +56,35 @@ internal sealed class ReplicatedCache(
         CacheLimits.ValidateTags(tags);
         tags = tags is { Length: > 0 } ? tags.Distinct(StringComparer.Ordinal).ToArray() : null;
         var expiresAt = timeToLive is { } ttl ? (time.GetUtcNow() + ttl).UtcTicks : 0;
-        var version = await ReplicateAsync("write", key, level, (node, v) => nodes.SetAsync(node, key, value, v, expiresAt, tags));
+        var version = await ReplicateAsync("write", key, level, (node, v) => local?.NodeId == node.NodeId
+            ? local.SetAsync(key, value, v, expiresAt, tags)
+            : nodes.SetAsync(node, key, value, v, expiresAt, tags));
         metrics.Write();
         return version;
     }
 
-    public async Task<CacheVersion> RemoveAsync(string key, ConsistencyLevel level)
+    public async Task<CacheVersion> RemoveAsync(string key, ConsistencyLevel level, ILocalReplica? local = null)
     {
         CacheLimits.ValidateKey(key);
         CacheLimits.ValidateConsistency(level);
-        var version = await ReplicateAsync("remove", key, level, (node, v) => nodes.RemoveAsync(node, key, v));
+        var version = await ReplicateAsync("remove", key, level, (node, v) => local?.NodeId == node.NodeId
+            ? local.RemoveAsync(key, v)
+            : nodes.RemoveAsync(node, key, v));
         metrics.Remove();
         return version;
     }
 
-    /// <summary>Runs a client's batch: every operation concurrently, each failing on its own.</summary>
-    public async Task<CacheOperationResult[]> ExecuteAsync(CacheOperation[] operations)
+    /// <summary>
+    /// Runs a client's batch: every operation concurrently, each failing on its own. A node that coordinates
+    /// the batch (<see cref="INodeGrain.CoordinateAsync"/>) passes itself as <paramref name="local"/>.
+    /// </summary>
+    public async Task<CacheOperationResult[]> ExecuteAsync(CacheOperation[] operations, ILocalReplica? local = null)
     {
         ArgumentNullException.ThrowIfNull(operations);
         var results = new Task<CacheOperationResult>[operations.Length];
         for (var i = 0; i < operations.Length; i++)
         {
-            results[i] = RunAsync(operations[i]);
+            results[i] = RunAsync(operations[i], local);
         }
 
         return await Task.WhenAll(results);
@@ -148,7 +155,7 @@ internal sealed class ReplicatedCache(
         return Array.ConvertAll(await RouteAsync(key), r => r.NodeId);
     }
 
-    private async Task<CacheOperationResult> RunAsync(CacheOperation operation)
+    private async Task<CacheOperationResult> RunAsync(CacheOperation operation, ILocalReplica? local)
     {
         clock.Observe(operation.Observed);
         try
@@ -157,8 +164,8 @@ internal sealed class ReplicatedCache(
             {
                 NodeOperationKind.Get => new CacheOperationResult(await GetAsync(operation.Key, operation.Level), default),
                 NodeOperationKind.Set => new CacheOperationResult(null, await SetAsync(
-                    operation.Key, operation.Value!, operation.TimeToLive, operation.Level, operation.Tags)),
-                NodeOperationKind.Remove => new CacheOperationResult(null, await RemoveAsync(operation.Key, operation.Level)),
+                    operation.Key, operation.Value!, operation.TimeToLive, operation.Level, operation.Tags, local)),
+                NodeOperationKind.Remove => new CacheOperationResult(null, await RemoveAsync(operation.Key, operation.Level, local)),
                 _ => throw new ArgumentOutOfRangeException(nameof(operation), operation.Kind, "Unknown cache operation."),
             };
         }
@@ -410,7 +417,7 @@ internal sealed class ReplicatedCache(
         var calls = new Task<NodeWriteResult>[replicas.Length];
         for (var i = 0; i < replicas.Length; i++)
         {
-            calls[i] = WriteCallAsync(key, replicas, i, send(replicas[i], version));
+            calls[i] = WriteCallAsync(key, replicas, i, Started(send, replicas[i], version));
         }
 
         QuorumOutcome<NodeWriteResult> outcome;
@@ -472,6 +479,19 @@ internal sealed class ReplicatedCache(
 
             metrics.HintRequested();
             throw;
+        }
+    }
+
+    /// <summary>Starts one replica's write; a replica that refuses at once (a local one out of service) fails its call, not the round.</summary>
+    private static Task<NodeWriteResult> Started(Func<NodeTarget, CacheVersion, Task<NodeWriteResult>> send, NodeTarget replica, CacheVersion version)
+    {
+        try
+        {
+            return send(replica, version);
+        }
+        catch (Exception error)
+        {
+            return Task.FromException<NodeWriteResult>(error);
         }
     }
 

@@ -21,7 +21,9 @@ namespace DistCache.Storage;
 [GrainDirectory(GrainDirectoryName = DistCacheSiloBuilderExtensions.NodeDirectory)] // Survives the death of the silo holding its entry (see AddDistCache).
 [Immovable(ImmovableKind.Any)] // Its data exists only in this activation: Orleans must never migrate it.
 [KeepAlive] // Idle collection would throw the data away.
-[Reentrant] // Every data method runs start to end without awaiting, so nothing can interleave inside one; only transfers await, and they work from a snapshot.
+// Every data method touches the store start to end without awaiting, so nothing interleaves inside one.
+// The methods that await (transfers, anti-entropy, coordinating writes) touch it only within one turn between awaits.
+[Reentrant]
 internal sealed partial class NodeGrain(
     IOptions<DistCacheOptions> options,
     [FromKeyedServices(DistCacheSiloBuilderExtensions.ClockServiceKey)] TimeProvider time,
@@ -29,7 +31,8 @@ internal sealed partial class NodeGrain(
     IConflictResolver resolver,
     TopologyCache topology,
     NodeActivations activations,
-    ILogger<NodeGrain> logger) : Grain, INodeGrain
+    ReplicatedCache cache,
+    ILogger<NodeGrain> logger) : Grain, INodeGrain, ILocalReplica
 {
     private readonly DistCacheOptions _options = options.Value;
     private BoundedStore _store = null!;
@@ -38,7 +41,7 @@ internal sealed partial class NodeGrain(
     private bool _leaving;
     private bool _lostData;
 
-    private string NodeId => _registration.NodeId;
+    public string NodeId => _registration.NodeId;
 
     private ICoordinatorGrain Coordinator => GrainFactory.GetGrain<ICoordinatorGrain>(ICoordinatorGrain.SingletonKey);
 
@@ -125,6 +128,15 @@ internal sealed partial class NodeGrain(
         }
 
         return Task.FromResult(results);
+    }
+
+    public Task<CacheOperationResult[]> CoordinateAsync(CacheOperation[] operations)
+    {
+        EnsureInService();
+
+        // Reentrant: the replica calls await, and meanwhile this node serves other requests. Its own part
+        // of each write runs in one of its turns (the awaits resume on this activation), so in place.
+        return cache.ExecuteAsync(operations, local: this);
     }
 
     public Task<NodeReadResult?[]?> ReadAsync(ulong ring, string[] keys, bool[]? versionOnly)

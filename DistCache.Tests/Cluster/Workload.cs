@@ -14,6 +14,14 @@ public sealed class Workload : IAsyncDisposable
     private int _acknowledged;
 
     public Workload(ICacheGrain cache, ConsistencyLevel level, int workers, string prefix)
+        : this((key, value) => cache.SetAsync(key, value, null, level), workers, prefix)
+    {
+    }
+
+    /// <param name="set">Writes one value and returns its version: through the entry grain, or a client.</param>
+    /// <param name="workers">How many writers run at once.</param>
+    /// <param name="prefix">Starts every key written.</param>
+    public Workload(Func<string, byte[], Task<CacheVersion>> set, int workers, string prefix)
     {
         _workers = Enumerable.Range(0, workers).Select(w => Task.Run(async () =>
         {
@@ -24,7 +32,7 @@ public sealed class Workload : IAsyncDisposable
                 var value = Encoding.UTF8.GetBytes($"value {w}/{i}");
                 try
                 {
-                    var version = await cache.SetAsync(key, value, null, level);
+                    var version = await set(key, value);
                     Acknowledged[key] = new Acknowledged(value, version);
                     Interlocked.Increment(ref _acknowledged);
                     Timeline.Succeeded();

@@ -1,4 +1,6 @@
+using DistCache.Client;
 using DistCache.Tests.Cluster;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
 namespace DistCache.Tests.Processes;
@@ -76,6 +78,60 @@ public sealed class RealProcessTests(ITestOutputHelper output)
     }
 
     [SkippableFact]
+    public async Task KillingASiloProcessUnderTheClientLosesNoAcknowledgedWriteAndItGoesStraightToTheNodesAgain()
+    {
+        // A short hand-off window: the client's direct Quorum reads pause for it after every ring change.
+        using var cluster = await ProcessCluster.StartAsync(
+            Silos, NodesPerSilo, "--DistCache:AntiEntropyInterval", "00:00:02", "--DistCache:HandoffReadWindow", "00:00:05");
+        await using var services = new ServiceCollection()
+            .AddSingleton(cluster.Grains)
+            .AddDistCacheClient(o => o.DefaultConsistency = ConsistencyLevel.Quorum)
+            .BuildServiceProvider();
+        var cache = services.GetRequiredService<IDistCache>();
+        var client = (DistCacheClient)cache;
+        var silos = cluster.Silos;
+        try
+        {
+            var victimSilo = (await cluster.Coordinator.GetNodesAsync()).Select(n => n.Silo).Distinct().Order().Last();
+            await using var writes = new Workload((key, value) => cache.SetBytesAsync(key, value), workers: 8, "client-crash");
+            await writes.AcknowledgeMoreAsync(1_000);
+            var sample = writes.Acknowledged.Keys.Take(500).ToArray();
+            await GoesDirectAsync(cache, client, sample[0], "before the kill");
+            var reads = new Timeline();
+            using var stopReading = new CancellationTokenSource();
+            var reader = ReadContinuouslyAsync(async key => await cache.GetBytesAsync(key) is not null, sample, reads, stopReading.Token);
+
+            var readsKilledAt = reads.Now;
+            KillSiloHosting(silos, victimSilo, silos[^1]);
+            await Eventually.MatchesAsync(
+                cluster.Coordinator.GetNodesAsync,
+                nodes => nodes.Where(n => n.Silo == victimSilo).All(n => n.Status == NodeStatus.Failed),
+                "the coordinator to mark the killed silo's nodes Failed", TimeSpan.FromSeconds(60));
+            await writes.AcknowledgeMoreAsync(1_000);
+            var (readsBefore, writesBefore) = (client.NodeReadCounters!, client.NodeWriteCounters!);
+            await GoesDirectAsync(cache, client, sample[0], "once the ring settled");
+            await writes.DisposeAsync();
+            await stopReading.CancelAsync();
+            await reader;
+
+            output.WriteLine($"reads unavailable for {reads.LongestOutageAfter(readsKilledAt).TotalMilliseconds:0} ms ({reads.Failures} failed of {reads.Failures + reads.Successes}); " +
+                             $"{writes.Failures} writes failed; through the entry grain after the kill: {client.NodeReadCounters!.FellBack - readsBefore.FellBack} reads, " +
+                             $"{client.NodeWriteCounters!.FellBack - writesBefore.FellBack} writes");
+            Assert.Empty(reads.MissingKeys);
+            Assert.True(client.NodeWriteCounters.Direct > writesBefore.Direct, "writes must go to the primaries again");
+            await ReplicaCheck.WaitForAllAsync(cluster.Grains, writes.Acknowledged, 3, "every key to be on 2 owners on 2 silos", TimeSpan.FromSeconds(60), holding: 2);
+            foreach (var (key, acked) in writes.Acknowledged)
+            {
+                Assert.Equal(acked.Value, await cache.GetBytesAsync(key));
+            }
+        }
+        catch (Exception) when (Dump(silos))
+        {
+            throw;
+        }
+    }
+
+    [SkippableFact]
     public async Task StoppingASiloProcessWithSigtermHandsOffEveryKeyEvenAtEventual()
     {
         // One replica per key: what the stopping silo holds survives only if it hands it off.
@@ -113,8 +169,20 @@ public sealed class RealProcessTests(ITestOutputHelper output)
         (silos.FirstOrDefault(s => s.Output.Contains($":{port} (", StringComparison.Ordinal)) ?? fallback).Kill();
     }
 
+    /// <summary>Waits until a Quorum read of <paramref name="key"/> is answered straight by the nodes.</summary>
+    private static Task GoesDirectAsync(IDistCache cache, DistCacheClient client, string key, string when) =>
+        Eventually.TrueAsync(async () =>
+        {
+            var direct = client.NodeReadCounters!.Direct;
+            await cache.GetBytesAsync(key);
+            return client.NodeReadCounters.Direct > direct;
+        }, $"the client to read straight from the nodes {when}", TimeSpan.FromSeconds(60));
+
     /// <summary>Quorum reads, which promise the newest acknowledged value; Eventual reads may find a replica that missed it.</summary>
-    private static async Task ReadContinuouslyAsync(ICacheGrain cache, string[] keys, Timeline timeline, CancellationToken stop)
+    private static Task ReadContinuouslyAsync(ICacheGrain cache, string[] keys, Timeline timeline, CancellationToken stop) =>
+        ReadContinuouslyAsync(async key => await cache.GetAsync(key, ConsistencyLevel.Quorum) is not null, keys, timeline, stop);
+
+    private static async Task ReadContinuouslyAsync(Func<string, Task<bool>> found, string[] keys, Timeline timeline, CancellationToken stop)
     {
         // Bounded: at most 200k reads even if the test forgets to stop it.
         for (var i = 0; i < 200_000 && !stop.IsCancellationRequested; i++)
@@ -122,8 +190,7 @@ public sealed class RealProcessTests(ITestOutputHelper output)
             var key = keys[i % keys.Length];
             try
             {
-                var found = await cache.GetAsync(key, ConsistencyLevel.Quorum) is not null;
-                if (found)
+                if (await found(key))
                 {
                     timeline.Succeeded();
                 }

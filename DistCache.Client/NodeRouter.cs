@@ -3,30 +3,65 @@ using DistCache.Placement;
 namespace DistCache.Client;
 
 /// <summary>
-/// Reads straight from the nodes that hold a key: one Orleans hop instead of two (client to entry
-/// grain to node). It routes with the ring a silo publishes (<see cref="ICacheGrain.GetReadRoutingAsync"/>),
-/// batches reads per node, and answers only in the plain case: every node asked answered, vouched for
-/// its ring, and (at Quorum and Strong) all hold the same version. Anything else (no routing yet, a
-/// failed or slow node, a ring change, replicas that disagree, the odd Eventual read picked for read
-/// repair) is left to the entry grain, which fails over, repairs and follows hand-offs.
+/// Sends operations straight to the nodes that hold a key: one Orleans hop instead of two (client to
+/// entry grain to node). It routes with the ring a silo publishes (<see cref="ICacheGrain.GetReadRoutingAsync"/>)
+/// and batches per node.
+/// <list type="bullet">
+/// <item>Reads it answers only in the plain case: every node asked answered, vouched for its ring, and
+/// (at Quorum and Strong) all hold the same version. Anything else (no routing yet, a failed or slow node,
+/// a ring change, replicas that disagree, the odd Eventual read picked for read repair) is left to the
+/// entry grain, which fails over, repairs and follows hand-offs.</item>
+/// <item>Writes go to the key's primary, which coordinates them as the entry grain would
+/// (<see cref="INodeGrain.CoordinateAsync"/>). When the primary refuses or cannot be reached, the
+/// caller sends them through the entry grain.</item>
+/// </list>
 /// </summary>
-internal sealed class NodeReader : IAsyncDisposable
+internal sealed class NodeRouter : IAsyncDisposable
 {
     private const int MaxBatch = 256;
     private const int MaxInFlightPerNode = 2;
 
     private readonly IGrainFactory _grains;
     private readonly TimeSpan _refreshInterval;
+    private readonly TimeSpan _writeTimeout;
     private readonly CancellationTokenSource _stop = new();
     private volatile Routes? _routes;
     private Task? _refreshLoop;
     private int _refreshing;
     private long _direct;
     private long _fellBack;
+    private long _directWrites;
+    private long _fellBackWrites;
 
-    public NodeReader(IGrainFactory grains, TimeSpan refreshInterval) => (_grains, _refreshInterval) = (grains, refreshInterval);
+    /// <param name="grains">The Orleans client's grain factory.</param>
+    /// <param name="refreshInterval">How often to fetch the routing.</param>
+    /// <param name="writeTimeout">The most a batch of writes may take: the client's operation timeout.</param>
+    public NodeRouter(IGrainFactory grains, TimeSpan refreshInterval, TimeSpan writeTimeout) =>
+        (_grains, _refreshInterval, _writeTimeout) = (grains, refreshInterval, writeTimeout);
 
     public NodeReadCounters Counters => new(Interlocked.Read(ref _direct), Interlocked.Read(ref _fellBack));
+
+    public NodeWriteCounters WriteCounters => new(Interlocked.Read(ref _directWrites), Interlocked.Read(ref _fellBackWrites));
+
+    /// <summary>
+    /// Sends a set or remove to the key's primary node, or returns null when there is no routing yet. The
+    /// task faults when the node refused or could not take the batch; per-operation errors are in its result.
+    /// The caller reports the outcome to <see cref="CountWrite"/>.
+    /// </summary>
+    public Task<CacheOperationResult>? TryWrite(CacheOperation operation)
+    {
+        if (_routes is not { } routes)
+        {
+            Start();
+            return null;
+        }
+
+        Span<int> replicas = stackalloc int[routes.MaxReplicas];
+        return routes.Replicas(operation.Key, replicas) == 0 ? null : routes.Writers[replicas[0]].SendAsync(operation);
+    }
+
+    /// <summary>Counts a write: coordinated by the primary node, or sent through the entry grain.</summary>
+    public void CountWrite(bool direct) => Interlocked.Increment(ref direct ? ref _directWrites : ref _fellBackWrites);
 
 
     /// <summary>
@@ -170,24 +205,30 @@ internal sealed class NodeReader : IAsyncDisposable
         private readonly HashRing _ring;
         private ReadRouting _routing;
 
-        public Routes(ReadRouting routing, IGrainFactory grains, NodeReader reader)
+        public Routes(ReadRouting routing, IGrainFactory grains, NodeRouter reader)
         {
             _routing = routing;
             _ring = new HashRing(
                 routing.Topology.Nodes.Where(n => n.Status != NodeStatus.Failed).Select(n => new RingNode(n.NodeId, n.Silo)),
                 routing.VirtualNodes);
-            Batchers = [.. _ring.Nodes.Select(n =>
-            {
-                var node = grains.GetGrain<INodeGrain>(n.NodeId);
-                return new AutoBatcher<(string Key, bool VersionOnly), NodeReadResult?>(
-                    reads => ReadAsync(node, reads, reader), MaxBatch, MaxInFlightPerNode, routing.ReplicaCallTimeout);
-            })];
+            var nodes = _ring.Nodes.Select(n => grains.GetGrain<INodeGrain>(n.NodeId)).ToArray();
+            Batchers = Array.ConvertAll(nodes, node => new AutoBatcher<(string Key, bool VersionOnly), NodeReadResult?>(
+                reads => ReadAsync(node, reads, reader), MaxBatch, MaxInFlightPerNode, routing.ReplicaCallTimeout));
+            // A live primary answers within twice its replica call timeout (a replica call may wait that long
+            // for its batch, then that long in flight); one that does not is likely gone, and the caller
+            // sends the write through the entry grain in the rest of its operation timeout.
+            var writeDeadline = TimeSpan.FromTicks(Math.Min(reader._writeTimeout.Ticks, 2 * routing.ReplicaCallTimeout.Ticks));
+            Writers = Array.ConvertAll(nodes, node => new AutoBatcher<CacheOperation, CacheOperationResult>(
+                node.CoordinateAsync, MaxBatch, MaxInFlightPerNode, writeDeadline));
         }
 
         public ReadRouting Routing { get => Volatile.Read(ref _routing); set => Volatile.Write(ref _routing, value); }
 
         /// <summary>Per node on the ring: its reads, batched.</summary>
         public AutoBatcher<(string Key, bool VersionOnly), NodeReadResult?>[] Batchers { get; }
+
+        /// <summary>Per node on the ring, in the order of <see cref="Batchers"/>: the writes it coordinates, batched.</summary>
+        public AutoBatcher<CacheOperation, CacheOperationResult>[] Writers { get; }
 
         /// <summary>Whether <paramref name="routing"/> places keys and batches reads as this does (so the batchers can stay).</summary>
         public bool RoutesLike(ReadRouting routing) =>
@@ -203,7 +244,7 @@ internal sealed class NodeReader : IAsyncDisposable
         /// <summary>Writes the indexes into <see cref="Batchers"/> of the key's replicas, primary first, and returns how many.</summary>
         public int Replicas(string key, Span<int> into) => _ring.GetReplicas(key, Routing.ReplicationFactor, into);
 
-        private async Task<NodeReadResult?[]> ReadAsync(INodeGrain node, (string Key, bool VersionOnly)[] reads, NodeReader reader)
+        private async Task<NodeReadResult?[]> ReadAsync(INodeGrain node, (string Key, bool VersionOnly)[] reads, NodeRouter reader)
         {
             var keys = new string[reads.Length];
             var versionOnly = new bool[reads.Length];

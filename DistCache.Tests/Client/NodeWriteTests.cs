@@ -1,0 +1,119 @@
+using DistCache.Client;
+using DistCache.Tests.Cluster;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DistCache.Tests.Client;
+
+/// <summary>The client sends writes to the key's primary node, which coordinates them; through the entry grain when the primary cannot.</summary>
+[Collection(ClientGroup.Name)]
+public sealed class NodeWriteTests(ClientCluster fixture)
+{
+    private static readonly DistCacheEntryOptions Strong = new() { Consistency = ConsistencyLevel.Strong };
+
+    [Fact]
+    public async Task ConcurrentWritesGoToThePrimariesWhichReplicateThemToEveryReplica()
+    {
+        await using var services = ClientFactory.Services(fixture);
+        var (cache, client) = await ReadyAsync(services);
+        var keys = Enumerable.Range(0, 200).Select(i => TestKey.New(suffix: $"-{i}")).ToArray();
+        var before = client.NodeWriteCounters!;
+
+        // Concurrent, so each primary gets batches and coordinates several writes at once.
+        var versions = await Task.WhenAll(keys.Select(key => cache.SetBytesAsync(key, [(byte)key.Length], Strong)));
+        var removed = keys[..20];
+        await Task.WhenAll(removed.Select(key => cache.RemoveAsync(key, ConsistencyLevel.Strong)));
+
+        var after = client.NodeWriteCounters!;
+        Assert.Equal(before.Direct + keys.Length + removed.Length, after.Direct);
+        Assert.Equal(before.FellBack, after.FellBack);
+
+        // Strong: every replica, the coordinating primary included, acknowledged before the call returned.
+        for (var i = removed.Length; i < keys.Length; i++)
+        {
+            Assert.True(await Replicas.AllHoldAsync(fixture, keys[i], versions[i]), $"every replica of {keys[i]} must hold {versions[i]}");
+        }
+
+        foreach (var key in removed)
+        {
+            var held = await Replicas.HeldAsync(fixture, key);
+            Assert.All(held, h => Assert.False(h.IsLive, $"{key} must be deleted on every replica"));
+            Assert.Single(held.Select(h => h.Version).Distinct());
+        }
+    }
+
+    [Fact]
+    public async Task AWriteWhosePrimaryIsOutOfServiceGoesThroughTheEntryGrainAndReachesThePrimaryLater()
+    {
+        await using var services = ClientFactory.Services(fixture);
+        var (cache, client) = await ReadyAsync(services);
+        var key = TestKey.New();
+        var primary = fixture.Node((await fixture.Cache.GetReplicasAsync(key))[0]);
+        var before = client.NodeWriteCounters!;
+
+        await primary.SimulateOutageAsync(true);
+        CacheVersion version;
+        try
+        {
+            version = await cache.SetBytesAsync(key, [9], new DistCacheEntryOptions { Consistency = ConsistencyLevel.Quorum });
+        }
+        finally
+        {
+            await primary.SimulateOutageAsync(false);
+        }
+
+        Assert.Equal(before.Direct, client.NodeWriteCounters!.Direct);
+        Assert.Equal(before.FellBack + 1, client.NodeWriteCounters.FellBack);
+        Assert.Equal([9], await cache.GetBytesAsync(key, ConsistencyLevel.Quorum));
+        await Eventually.TrueAsync(() => Replicas.AllHoldAsync(fixture, key, version), "the primary to get the write from a hint");
+    }
+
+    [Fact]
+    public async Task AStrongWriteThatAReplicaMissesFailsAtThePrimaryAndIsNotSentAgain()
+    {
+        await using var services = ClientFactory.Services(fixture);
+        var (cache, client) = await ReadyAsync(services);
+        var key = TestKey.New();
+        var replica = fixture.Node((await fixture.Cache.GetReplicasAsync(key))[2]);
+        var before = client.NodeWriteCounters!;
+
+        await replica.SimulateOutageAsync(true);
+        try
+        {
+            await Assert.ThrowsAsync<QuorumNotReachedException>(() => cache.SetBytesAsync(key, [4], Strong));
+        }
+        finally
+        {
+            await replica.SimulateOutageAsync(false);
+        }
+
+        // The primary coordinated it and answered with the operation's own error: not a refusal to resend.
+        Assert.Equal(before.Direct + 1, client.NodeWriteCounters!.Direct);
+        Assert.Equal(before.FellBack, client.NodeWriteCounters.FellBack);
+    }
+
+    [Fact]
+    public async Task TurnedOffWritesGoThroughTheEntryGrain()
+    {
+        await using var services = ClientFactory.Services(fixture, o => o.WriteToPrimary = false);
+        var key = TestKey.New();
+
+        var version = await services.Cache().SetBytesAsync(key, [5], Strong);
+
+        Assert.Null(((DistCacheClient)services.Cache()).NodeWriteCounters);
+        Assert.True(await Replicas.AllHoldAsync(fixture, key, version));
+    }
+
+    /// <summary>A client that has its routing, so its writes go to the primaries.</summary>
+    private static async Task<(IDistCache Cache, DistCacheClient Client)> ReadyAsync(ServiceProvider services)
+    {
+        var cache = services.Cache();
+        var client = (DistCacheClient)cache;
+        await Eventually.TrueAsync(async () =>
+        {
+            var direct = client.NodeWriteCounters!.Direct;
+            await cache.SetBytesAsync(TestKey.New(suffix: "-probe"), [1], Strong);
+            return client.NodeWriteCounters.Direct > direct;
+        }, "the client to write through the primaries");
+        return (cache, client);
+    }
+}
