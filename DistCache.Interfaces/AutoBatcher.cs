@@ -98,7 +98,7 @@ public sealed class AutoBatcher<TRequest, TResult>
 
             try
             {
-                var results = await _send(requests).WaitAsync(_timeout);
+                var results = await _send(requests).WaitAsync(_timeout).ConfigureAwait(false);
                 if (results.Length != requests.Length)
                 {
                     throw new InvalidOperationException($"A batch of {requests.Length} requests got {results.Length} results.");

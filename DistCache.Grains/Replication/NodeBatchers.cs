@@ -20,10 +20,10 @@ internal sealed class NodeBatchers(IOptions<DistCacheOptions> options)
         Unwrap(await For(node).SendAsync(new NodeOperation(NodeOperationKind.Get, key))).Read!;
 
     public async Task<NodeWriteResult> SetAsync(NodeTarget node, string key, byte[] value, CacheVersion version, long expiresAtTicks, string[]? tags) =>
-        Unwrap(await For(node).SendAsync(new NodeOperation(NodeOperationKind.Set, key, value, version, expiresAtTicks, tags))).Write!;
+        Unwrap(await For(node).SendAsync(new NodeOperation(NodeOperationKind.Set, key, value, version, expiresAtTicks, tags)).ConfigureAwait(false)).Write!;
 
     public async Task<NodeWriteResult> RemoveAsync(NodeTarget node, string key, CacheVersion version) =>
-        Unwrap(await For(node).SendAsync(new NodeOperation(NodeOperationKind.Remove, key, Version: version))).Write!;
+        Unwrap(await For(node).SendAsync(new NodeOperation(NodeOperationKind.Remove, key, Version: version)).ConfigureAwait(false)).Write!;
 
     private AutoBatcher<NodeOperation, NodeOperationResult> For(NodeTarget node) =>
         _byNode.GetOrAdd(node.NodeId, static (_, state) => new AutoBatcher<NodeOperation, NodeOperationResult>(

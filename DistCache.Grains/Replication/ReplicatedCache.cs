@@ -58,7 +58,7 @@ internal sealed class ReplicatedCache(
         var expiresAt = timeToLive is { } ttl ? (time.GetUtcNow() + ttl).UtcTicks : 0;
         var version = await ReplicateAsync("write", key, level, (node, v) => local?.NodeId == node.NodeId
             ? local.SetAsync(key, value, v, expiresAt, tags)
-            : nodes.SetAsync(node, key, value, v, expiresAt, tags));
+            : nodes.SetAsync(node, key, value, v, expiresAt, tags)).ConfigureAwait(false);
         metrics.Write();
         return version;
     }
@@ -69,7 +69,7 @@ internal sealed class ReplicatedCache(
         CacheLimits.ValidateConsistency(level);
         var version = await ReplicateAsync("remove", key, level, (node, v) => local?.NodeId == node.NodeId
             ? local.RemoveAsync(key, v)
-            : nodes.RemoveAsync(node, key, v));
+            : nodes.RemoveAsync(node, key, v)).ConfigureAwait(false);
         metrics.Remove();
         return version;
     }
@@ -87,7 +87,7 @@ internal sealed class ReplicatedCache(
             results[i] = RunAsync(operations[i], local);
         }
 
-        return await Task.WhenAll(results);
+        return await Task.WhenAll(results).ConfigureAwait(false);
     }
 
     public async Task<TagInvalidation> InvalidateTagAsync(string tag, long observed)
@@ -164,8 +164,8 @@ internal sealed class ReplicatedCache(
             {
                 NodeOperationKind.Get => new CacheOperationResult(await GetAsync(operation.Key, operation.Level), default),
                 NodeOperationKind.Set => new CacheOperationResult(null, await SetAsync(
-                    operation.Key, operation.Value!, operation.TimeToLive, operation.Level, operation.Tags, local)),
-                NodeOperationKind.Remove => new CacheOperationResult(null, await RemoveAsync(operation.Key, operation.Level, local)),
+                    operation.Key, operation.Value!, operation.TimeToLive, operation.Level, operation.Tags, local).ConfigureAwait(false)),
+                NodeOperationKind.Remove => new CacheOperationResult(null, await RemoveAsync(operation.Key, operation.Level, local).ConfigureAwait(false)),
                 _ => throw new ArgumentOutOfRangeException(nameof(operation), operation.Kind, "Unknown cache operation."),
             };
         }
@@ -400,7 +400,7 @@ internal sealed class ReplicatedCache(
     {
         try
         {
-            return await ReplicateCoreAsync(operation, key, level, send);
+            return await ReplicateCoreAsync(operation, key, level, send).ConfigureAwait(false);
         }
         catch (DistCacheException)
         {
@@ -412,6 +412,9 @@ internal sealed class ReplicatedCache(
     private async Task<CacheVersion> ReplicateCoreAsync(
         string operation, string key, ConsistencyLevel level, Func<NodeTarget, CacheVersion, Task<NodeWriteResult>> send)
     {
+        // In the caller's context: a coordinating node applies its own part below, in its own turn. From
+        // there on (ConfigureAwait(false)) nothing touches grain state, so the waits for replica acks do
+        // not queue on the coordinating node's activation, behind the reads it serves.
         var replicas = await RouteAsync(key);
         var version = new CacheVersion(clock.Next(), _writerId);
         var calls = new Task<NodeWriteResult>[replicas.Length];
@@ -426,10 +429,10 @@ internal sealed class ReplicatedCache(
             // Acknowledged by the primary; when the primary fails, by the first replica that has it.
             // The other replicas finish in the background; WriteCallAsync counts and logs their failures.
             var others = calls.Length > 1 ? Quorum.WhenAsync(calls[1..], 1) : null;
-            outcome = await Quorum.WhenAsync(calls[..1], 1);
+            outcome = await Quorum.WhenAsync(calls[..1], 1).ConfigureAwait(false);
             if (!outcome.Reached && others is not null)
             {
-                outcome = await others;
+                outcome = await others.ConfigureAwait(false);
             }
 
             if (!outcome.Reached)
@@ -441,7 +444,7 @@ internal sealed class ReplicatedCache(
         {
             // Acks must span silos too: a majority on one silo would not survive that silo.
             var required = QuorumSize.Required(level, replicas.Length);
-            outcome = await Quorum.WhenAsync(calls, required, Array.ConvertAll(replicas, r => r.Silo));
+            outcome = await Quorum.WhenAsync(calls, required, Array.ConvertAll(replicas, r => r.Silo)).ConfigureAwait(false);
             if (!outcome.Reached)
             {
                 throw Failed(operation, level, required, replicas.Length, outcome);
@@ -460,7 +463,7 @@ internal sealed class ReplicatedCache(
     {
         try
         {
-            return await call; // Batched: the batcher bounds the wait by the replica call timeout.
+            return await call.ConfigureAwait(false); // Batched: the batcher bounds the wait by the replica call timeout.
         }
         catch (Exception error)
         {
