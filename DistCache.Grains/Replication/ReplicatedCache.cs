@@ -175,7 +175,7 @@ internal sealed class ReplicatedCache(
         }
     }
 
-    private async Task<NodeTarget[]> RouteAsync(string key) => (await topology.GetAsync()).Route(key, _options.ReplicationFactor);
+    private async ValueTask<NodeTarget[]> RouteAsync(string key) => (await topology.GetAsync()).Route(key, _options.ReplicationFactor);
 
     /// <summary>
     /// Primary first; on failure the next replica, in ring order. A miss is an answer, except from a
@@ -395,12 +395,47 @@ internal sealed class ReplicatedCache(
         }
     }
 
+    /// <summary>
+    /// Stamps a write and sends it to the key's replicas, completing at <paramref name="level"/>. Replicas
+    /// that fail (stragglers too) are counted, logged, and left hints by the key's other replicas.
+    /// </summary>
     private async Task<CacheVersion> ReplicateAsync(
         string operation, string key, ConsistencyLevel level, Func<NodeTarget, CacheVersion, Task<NodeWriteResult>> send)
     {
         try
         {
-            return await ReplicateCoreAsync(operation, key, level, send).ConfigureAwait(false);
+            // In the caller's context: a coordinating node applies its own part below, in its own turn. From
+            // there on (ConfigureAwait(false)) nothing touches grain state, so the waits for replica acks do
+            // not queue on the coordinating node's activation, behind the reads it serves.
+            var replicas = await RouteAsync(key);
+            var version = new CacheVersion(clock.Next(), _writerId);
+            var calls = new Task<NodeWriteResult>[replicas.Length];
+            for (var i = 0; i < replicas.Length; i++)
+            {
+                calls[i] = Started(send, replicas[i], version);
+            }
+
+            var eventual = level == ConsistencyLevel.Eventual;
+            var required = eventual ? 1 : QuorumSize.Required(level, replicas.Length);
+
+            // Eventual: acknowledged by the primary; when the primary fails, by the first replica that has it.
+            // Quorum and Strong: the acks must span silos too, as a majority on one silo would not survive it.
+            var outcome = await Quorum.WhenAsync(
+                calls, required, eventual ? null : Array.ConvertAll(replicas, r => r.Silo), firstPreferred: eventual,
+                onFailure: (index, error) => ReplicaWriteFailed(key, replicas, index, error)).ConfigureAwait(false);
+            if (!outcome.Reached)
+            {
+                throw eventual
+                    ? new AllReplicasFailedException($"Eventual {operation}", replicas.Length, outcome.FirstError)
+                    : Failed(operation, level, required, replicas.Length, outcome);
+            }
+
+            foreach (var ack in outcome.Results)
+            {
+                clock.Observe(ack.Current.Timestamp);
+            }
+
+            return version;
         }
         catch (DistCacheException)
         {
@@ -409,80 +444,22 @@ internal sealed class ReplicatedCache(
         }
     }
 
-    private async Task<CacheVersion> ReplicateCoreAsync(
-        string operation, string key, ConsistencyLevel level, Func<NodeTarget, CacheVersion, Task<NodeWriteResult>> send)
+    private void ReplicaWriteFailed(string key, NodeTarget[] replicas, int index, Exception error)
     {
-        // In the caller's context: a coordinating node applies its own part below, in its own turn. From
-        // there on (ConfigureAwait(false)) nothing touches grain state, so the waits for replica acks do
-        // not queue on the coordinating node's activation, behind the reads it serves.
-        var replicas = await RouteAsync(key);
-        var version = new CacheVersion(clock.Next(), _writerId);
-        var calls = new Task<NodeWriteResult>[replicas.Length];
-        for (var i = 0; i < replicas.Length; i++)
-        {
-            calls[i] = WriteCallAsync(key, replicas, i, Started(send, replicas[i], version));
-        }
+        var replica = replicas[index];
+        metrics.ReplicationFailure(replica.NodeId);
+        DistCacheLog.ReplicaWriteFailed(logger, replica.NodeId, Describe(error));
 
-        QuorumOutcome<NodeWriteResult> outcome;
-        if (level == ConsistencyLevel.Eventual)
+        // Hinted hand-off: the key's other replicas will copy it over once this one answers again.
+        foreach (var other in replicas)
         {
-            // Acknowledged by the primary; when the primary fails, by the first replica that has it.
-            // The other replicas finish in the background; WriteCallAsync counts and logs their failures.
-            var others = calls.Length > 1 ? Quorum.WhenAsync(calls[1..], 1) : null;
-            outcome = await Quorum.WhenAsync(calls[..1], 1).ConfigureAwait(false);
-            if (!outcome.Reached && others is not null)
+            if (other.NodeId != replica.NodeId)
             {
-                outcome = await others.ConfigureAwait(false);
-            }
-
-            if (!outcome.Reached)
-            {
-                throw new AllReplicasFailedException($"Eventual {operation}", replicas.Length, outcome.FirstError);
-            }
-        }
-        else
-        {
-            // Acks must span silos too: a majority on one silo would not survive that silo.
-            var required = QuorumSize.Required(level, replicas.Length);
-            outcome = await Quorum.WhenAsync(calls, required, Array.ConvertAll(replicas, r => r.Silo)).ConfigureAwait(false);
-            if (!outcome.Reached)
-            {
-                throw Failed(operation, level, required, replicas.Length, outcome);
+                _ = other.Grain.AddHintsAsync(replica.NodeId, [key]);
             }
         }
 
-        foreach (var ack in outcome.Results)
-        {
-            clock.Observe(ack.Current.Timestamp);
-        }
-
-        return version;
-    }
-
-    private async Task<NodeWriteResult> WriteCallAsync(string key, NodeTarget[] replicas, int index, Task<NodeWriteResult> call)
-    {
-        try
-        {
-            return await call.ConfigureAwait(false); // Batched: the batcher bounds the wait by the replica call timeout.
-        }
-        catch (Exception error)
-        {
-            var replica = replicas[index];
-            metrics.ReplicationFailure(replica.NodeId);
-            DistCacheLog.ReplicaWriteFailed(logger, replica.NodeId, Describe(error));
-
-            // Hinted hand-off: the key's other replicas will copy it over once this one answers again.
-            foreach (var other in replicas)
-            {
-                if (other.NodeId != replica.NodeId)
-                {
-                    _ = other.Grain.AddHintsAsync(replica.NodeId, [key]);
-                }
-            }
-
-            metrics.HintRequested();
-            throw;
-        }
+        metrics.HintRequested();
     }
 
     /// <summary>Starts one replica's write; a replica that refuses at once (a local one out of service) fails its call, not the round.</summary>

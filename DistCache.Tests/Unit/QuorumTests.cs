@@ -33,7 +33,7 @@ public sealed class QuorumTests
 
         var result = await outcome;
         Assert.True(result.Reached);
-        Assert.Equal([30, 10], result.Results);
+        Assert.Equal([10, 30], result.Results.Order());
         Assert.False(calls[1].Task.IsCompleted);
     }
 
@@ -92,6 +92,45 @@ public sealed class QuorumTests
     {
         var result = await Quorum.WhenAsync([Task.FromResult(1), Task.FromException<int>(new TimeoutException()), Task.FromResult(3)], 2, silos: [0, 0, 0]);
         Assert.True(result.Reached);
+    }
+
+    [Fact]
+    public async Task PreferringTheFirstCallWaitsForItAndFallsBackToTheOthersOnlyIfItFails()
+    {
+        var primary = new TaskCompletionSource<int>();
+        var outcome = Quorum.WhenAsync([primary.Task, Task.FromResult(2), Task.FromResult(3)], 1, firstPreferred: true);
+        Assert.False(outcome.IsCompleted); // two replicas acked, but the primary has not answered
+
+        primary.SetException(new TimeoutException());
+
+        var result = await outcome;
+        Assert.True(result.Reached);
+        Assert.Equal([2, 3], result.Results);
+        Assert.Equal([1], (await Quorum.WhenAsync([Task.FromResult(1), new TaskCompletionSource<int>().Task], 1, firstPreferred: true)).Results);
+    }
+
+    [Fact]
+    public async Task EveryFailedCallIsReportedOnceStragglersIncluded()
+    {
+        var calls = Enumerable.Range(0, 3).Select(_ => new TaskCompletionSource<int>()).ToArray();
+        var failed = new System.Collections.Concurrent.ConcurrentQueue<int>();
+        var bothReported = new TaskCompletionSource();
+        var outcome = Quorum.WhenAsync(calls.Select(c => c.Task).ToArray(), 1, onFailure: (index, _) =>
+        {
+            failed.Enqueue(index);
+            if (failed.Count == 2)
+            {
+                bothReported.SetResult();
+            }
+        });
+
+        calls[1].SetException(new TimeoutException());
+        calls[0].SetResult(1);
+        Assert.True((await outcome).Reached);
+        calls[2].SetException(new InvalidOperationException()); // after the outcome
+
+        await bothReported.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal([1, 2], failed.Order());
     }
 
     [Fact]
