@@ -136,9 +136,12 @@ internal static class Quorum
                 }
             }
 
-            foreach (var (index, error) in failed ?? [])
+            if (failed is not null)
             {
-                onFailure!(index, error);
+                foreach (var (index, error) in failed)
+                {
+                    onFailure!(index, error);
+                }
             }
         }
 
