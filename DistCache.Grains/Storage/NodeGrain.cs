@@ -134,8 +134,9 @@ internal sealed partial class NodeGrain(
     {
         EnsureInService();
 
-        // Reentrant: the replica calls await, and meanwhile this node serves other requests. Its own part
-        // of each write runs in one of its turns (the awaits resume on this activation), so in place.
+        // This node's own part of each write is applied in place, in this turn (or, on a silo still fetching
+        // its first topology, in the turn that resumes after it). The waits for the other replicas run off
+        // this activation, which meanwhile serves other requests.
         return cache.ExecuteAsync(operations, local: this);
     }
 
