@@ -63,7 +63,6 @@ internal sealed class NodeRouter : IAsyncDisposable
     /// <summary>Counts a write: coordinated by the primary node, or sent through the entry grain.</summary>
     public void CountWrite(bool direct) => Interlocked.Increment(ref direct ? ref _directWrites : ref _fellBackWrites);
 
-
     /// <summary>
     /// Starts reading <paramref name="key"/> from its nodes, or returns null when the entry grain must read
     /// it. The read's result is what the nodes hold (a tombstone, or <see cref="NodeReadResult.Missing"/>),
@@ -199,7 +198,7 @@ internal sealed class NodeRouter : IAsyncDisposable
         }
     }
 
-    /// <summary>One routing: the ring and a batcher per node on it.</summary>
+    /// <summary>One routing: the ring, and per node on it a batcher of reads and one of writes.</summary>
     private sealed class Routes
     {
         private readonly HashRing _ring;
