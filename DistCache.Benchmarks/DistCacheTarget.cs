@@ -11,7 +11,7 @@ namespace DistCache.Benchmarks;
 /// DistCache: silo processes (the real DistCache.Silo program, Release) and the DistCache.Client library;
 /// <c>-twohop</c> targets turn off the client's direct reads and writes, so every operation goes through the entry grain.
 /// </summary>
-internal sealed class DistCacheTarget(int silos, int replicationFactor, ConsistencyLevel level, bool direct = true) : ILoadTarget
+internal sealed class DistCacheTarget(int silos, int replicationFactor, ConsistencyLevel level, int nodesPerSilo, bool direct = true) : ILoadTarget
 {
     private readonly List<ChildProcess> _silos = [];
     private IHost? _host;
@@ -45,7 +45,7 @@ internal sealed class DistCacheTarget(int silos, int replicationFactor, Consiste
             var silo = new ChildProcess($"silo {i}", "dotnet",
             [
                 SiloProgram, "--Silo:SiloPort", Text(siloPort), "--Silo:GatewayPort", Text(gatewayPort), "--Silo:PrimarySiloPort", Text(primary),
-                "--Silo:ClusterId", clusterId, "--DistCache:ReplicationFactor", Text(replicationFactor), "--Logging:LogLevel:Default", "Warning", "--DistCache:HandoffReadWindow", HandoffWindow.ToString("c", CultureInfo.InvariantCulture),
+                "--Silo:ClusterId", clusterId, "--DistCache:ReplicationFactor", Text(replicationFactor), "--Logging:LogLevel:Default", "Warning", "--DistCache:HandoffReadWindow", HandoffWindow.ToString("c", CultureInfo.InvariantCulture), "--DistCache:NodesPerSilo", Text(nodesPerSilo),
             ], "DistCache silo ready");
             _silos.Add(silo);
             await silo.WaitReadyAsync(TimeSpan.FromSeconds(60));
@@ -72,7 +72,7 @@ internal sealed class DistCacheTarget(int silos, int replicationFactor, Consiste
         _write = new DistCacheEntryOptions { Consistency = level };
 
         // Every silo must route with the whole cluster before the run: wait until a write needs no retry.
-        await WaitForNodesAsync(silos * 3);
+        await WaitForNodesAsync(silos * nodesPerSilo);
         await WaitForHandoffEndAsync();
         return null;
     }

@@ -17,7 +17,7 @@ internal static class LoadCommand
         var results = new List<LoadResult>();
         foreach (var name in settings.Targets)
         {
-            await using var target = Create(name);
+            await using var target = Create(name, settings.NodesPerSilo);
             string? skipped;
             try
             {
@@ -62,16 +62,16 @@ internal static class LoadCommand
         return string.Join('\n', lines);
     }
 
-    private static ILoadTarget Create(string name) => name switch
+    private static ILoadTarget Create(string name, int nodes) => name switch
     {
         "redis" => RedisTarget.Redis(),
         "garnet" => RedisTarget.Garnet(),
-        "distcache-1silo-rf1-eventual" => new DistCacheTarget(1, 1, ConsistencyLevel.Eventual),
-        "distcache-1silo-rf1-eventual-twohop" => new DistCacheTarget(1, 1, ConsistencyLevel.Eventual, direct: false),
-        "distcache-1silo-rf3-quorum" => new DistCacheTarget(1, 3, ConsistencyLevel.Quorum),
-        "distcache-1silo-rf3-quorum-twohop" => new DistCacheTarget(1, 3, ConsistencyLevel.Quorum, direct: false),
-        "distcache-1silo-rf3-strong" => new DistCacheTarget(1, 3, ConsistencyLevel.Strong),
-        "distcache-3silo-rf3-quorum" => new DistCacheTarget(3, 3, ConsistencyLevel.Quorum),
+        "distcache-1silo-rf1-eventual" => new DistCacheTarget(1, 1, ConsistencyLevel.Eventual, nodes),
+        "distcache-1silo-rf1-eventual-twohop" => new DistCacheTarget(1, 1, ConsistencyLevel.Eventual, nodes, direct: false),
+        "distcache-1silo-rf3-quorum" => new DistCacheTarget(1, 3, ConsistencyLevel.Quorum, nodes),
+        "distcache-1silo-rf3-quorum-twohop" => new DistCacheTarget(1, 3, ConsistencyLevel.Quorum, nodes, direct: false),
+        "distcache-1silo-rf3-strong" => new DistCacheTarget(1, 3, ConsistencyLevel.Strong, nodes),
+        "distcache-3silo-rf3-quorum" => new DistCacheTarget(3, 3, ConsistencyLevel.Quorum, nodes),
         "grain-per-key" => new GrainPerKeyTarget(),
         _ => throw new ArgumentException($"Unknown target '{name}'."),
     };

@@ -27,10 +27,13 @@ internal sealed record LoadSettings
 
     public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(5);
 
-    public string Describe() =>
-        $"{Workers} workers, {Keys:N0} keys, {ValueBytes} B values, {ReadRatio:P0} reads, {(Zipfian ? "Zipfian (s=0.99)" : "uniform")} keys, {Warmup.TotalSeconds:0} s warm-up, {Duration.TotalSeconds:0} s measured";
+    /// <summary>Cache nodes in each DistCache silo (the silo's default is 3; RF 3 on one silo needs 3).</summary>
+    public int NodesPerSilo { get; init; } = 3;
 
-    /// <summary>Options: --targets a,b --workers N --keys N --value-bytes N --reads 0.9 --zipf --duration S --warmup S.</summary>
+    public string Describe() =>
+        $"{Workers} workers, {Keys:N0} keys, {ValueBytes} B values, {ReadRatio:P0} reads, {(Zipfian ? "Zipfian (s=0.99)" : "uniform")} keys, {Warmup.TotalSeconds:0} s warm-up, {Duration.TotalSeconds:0} s measured, {NodesPerSilo} DistCache nodes per silo";
+
+    /// <summary>Options: --targets a,b --workers N --keys N --value-bytes N --reads 0.9 --zipf --duration S --warmup S --nodes-per-silo N.</summary>
     public static LoadSettings Parse(string[] args)
     {
         var settings = new LoadSettings();
@@ -48,11 +51,12 @@ internal sealed record LoadSettings
                 "--zipf" => settings with { Zipfian = true },
                 "--duration" => settings with { Duration = TimeSpan.FromSeconds(Int()) },
                 "--warmup" => settings with { Warmup = TimeSpan.FromSeconds(Int()) },
+                "--nodes-per-silo" => settings with { NodesPerSilo = Int() },
                 _ => throw new ArgumentException($"Unknown option '{args[i]}'."),
             };
         }
 
-        if (settings.Workers <= 0 || settings.Keys <= 0 || settings.ValueBytes < 0 || settings.ReadRatio is < 0 or > 1 || settings.Duration <= TimeSpan.Zero)
+        if (settings.Workers <= 0 || settings.Keys <= 0 || settings.ValueBytes < 0 || settings.ReadRatio is < 0 or > 1 || settings.Duration <= TimeSpan.Zero || settings.NodesPerSilo <= 0)
         {
             throw new ArgumentException($"Settings out of range: {settings.Describe()}");
         }

@@ -56,8 +56,7 @@ internal sealed class NodeRouter : IAsyncDisposable
             return null;
         }
 
-        Span<int> replicas = stackalloc int[routes.MaxReplicas];
-        return routes.Replicas(operation.Key, replicas) == 0 ? null : routes.Writers[replicas[0]].SendAsync(operation);
+        return routes.Primary(operation.Key) is var primary and >= 0 ? routes.Writers[primary].SendAsync(operation) : null;
     }
 
     /// <summary>Counts a write: coordinated by the primary node, or sent through the entry grain.</summary>
@@ -242,6 +241,13 @@ internal sealed class NodeRouter : IAsyncDisposable
 
         /// <summary>Writes the indexes into <see cref="Batchers"/> of the key's replicas, primary first, and returns how many.</summary>
         public int Replicas(string key, Span<int> into) => _ring.GetReplicas(key, Routing.ReplicationFactor, into);
+
+        /// <summary>The index into <see cref="Writers"/> of the key's primary, or -1 when the ring is empty.</summary>
+        public int Primary(string key)
+        {
+            Span<int> primary = stackalloc int[1];
+            return _ring.GetReplicas(key, 1, primary) == 1 ? primary[0] : -1;
+        }
 
         private async Task<NodeReadResult?[]> ReadAsync(INodeGrain node, (string Key, bool VersionOnly)[] reads, NodeRouter reader)
         {

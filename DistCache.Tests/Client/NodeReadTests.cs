@@ -62,17 +62,12 @@ public sealed class NodeReadTests(ClientCluster fixture)
         var (cache, client) = await ReadyAsync(services);
         var key = TestKey.New();
         await cache.SetBytesAsync(key, [7], new DistCacheEntryOptions { Consistency = ConsistencyLevel.Strong });
-        var primary = fixture.Node((await fixture.Cache.GetReplicasAsync(key))[0]);
+        var primary = (await fixture.Cache.GetReplicasAsync(key))[0];
         var before = client.NodeReadCounters!;
 
-        await primary.SimulateOutageAsync(true);
-        try
+        await using (await NodeOutage.StartAsync(fixture, primary))
         {
             Assert.Equal([7], await cache.GetBytesAsync(key, ConsistencyLevel.Eventual));
-        }
-        finally
-        {
-            await primary.SimulateOutageAsync(false);
         }
 
         Assert.Equal(before.Direct, client.NodeReadCounters!.Direct);

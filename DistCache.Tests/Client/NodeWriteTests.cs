@@ -47,18 +47,13 @@ public sealed class NodeWriteTests(ClientCluster fixture)
         await using var services = ClientFactory.Services(fixture);
         var (cache, client) = await ReadyAsync(services);
         var key = TestKey.New();
-        var primary = fixture.Node((await fixture.Cache.GetReplicasAsync(key))[0]);
+        var primary = (await fixture.Cache.GetReplicasAsync(key))[0];
         var before = client.NodeWriteCounters!;
 
-        await primary.SimulateOutageAsync(true);
         CacheVersion version;
-        try
+        await using (await NodeOutage.StartAsync(fixture, primary))
         {
             version = await cache.SetBytesAsync(key, [9], new DistCacheEntryOptions { Consistency = ConsistencyLevel.Quorum });
-        }
-        finally
-        {
-            await primary.SimulateOutageAsync(false);
         }
 
         Assert.Equal(before.Direct, client.NodeWriteCounters!.Direct);
@@ -73,17 +68,12 @@ public sealed class NodeWriteTests(ClientCluster fixture)
         await using var services = ClientFactory.Services(fixture);
         var (cache, client) = await ReadyAsync(services);
         var key = TestKey.New();
-        var replica = fixture.Node((await fixture.Cache.GetReplicasAsync(key))[2]);
+        var replica = (await fixture.Cache.GetReplicasAsync(key))[2];
         var before = client.NodeWriteCounters!;
 
-        await replica.SimulateOutageAsync(true);
-        try
+        await using (await NodeOutage.StartAsync(fixture, replica))
         {
             await Assert.ThrowsAsync<QuorumNotReachedException>(() => cache.SetBytesAsync(key, [4], Strong));
-        }
-        finally
-        {
-            await replica.SimulateOutageAsync(false);
         }
 
         // The primary coordinated it and answered with the operation's own error: not a refusal to resend.
