@@ -22,7 +22,10 @@ internal static class Quorum
     /// Whether the first call's success is the one that counts (an Eventual write acknowledged by its primary):
     /// another call's success counts only once the first call has failed.
     /// </param>
-    /// <param name="onFailure">Told once of each call that fails, with its index, stragglers included.</param>
+    /// <param name="onFailure">
+    /// Told once of each call that fails, with its index, stragglers included. It runs on whichever thread
+    /// completed the call, so it must not throw.
+    /// </param>
     public static Task<QuorumOutcome<T>> WhenAsync<T>(
         IReadOnlyList<Task<T>> calls, int required, IReadOnlyList<int>? silos = null, bool firstPreferred = false, Action<int, Exception>? onFailure = null)
     {
