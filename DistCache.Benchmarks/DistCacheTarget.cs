@@ -9,9 +9,10 @@ namespace DistCache.Benchmarks;
 
 /// <summary>
 /// DistCache: silo processes (the real DistCache.Silo program, Release) and the DistCache.Client library;
-/// <c>-twohop</c> targets turn off the client's direct reads and writes, so every operation goes through the entry grain.
+/// <c>-twohop</c> targets turn off the client's direct reads and writes, so every operation goes through the entry grain;
+/// <c>-near</c> targets turn on the client's near cache (its default size, 10,000 entries).
 /// </summary>
-internal sealed class DistCacheTarget(int silos, int replicationFactor, ConsistencyLevel level, int nodesPerSilo, bool direct = true) : ILoadTarget
+internal sealed class DistCacheTarget(int silos, int replicationFactor, ConsistencyLevel level, int nodesPerSilo, bool direct = true, bool near = false) : ILoadTarget
 {
     private readonly List<ChildProcess> _silos = [];
     private IHost? _host;
@@ -21,7 +22,7 @@ internal sealed class DistCacheTarget(int silos, int replicationFactor, Consiste
     /// <summary>The silos' hand-off window (1 minute by default), shortened so a run reaches the steady state sooner.</summary>
     private static readonly TimeSpan HandoffWindow = TimeSpan.FromSeconds(10);
 
-    public string Name => $"distcache-{silos}silo-rf{replicationFactor}-{level.ToString().ToLowerInvariant()}{(direct ? "" : "-twohop")}";
+    public string Name => $"distcache-{silos}silo-rf{replicationFactor}-{level.ToString().ToLowerInvariant()}{(direct ? "" : "-twohop")}{(near ? "-near" : "")}";
 
     public static string SiloProgram
     {
@@ -65,6 +66,7 @@ internal sealed class DistCacheTarget(int silos, int replicationFactor, Consiste
             o.DefaultConsistency = level;
             o.ReadFromNodes = direct;
             o.WriteToPrimary = direct;
+            o.NearCache.Enabled = near;
         });
         _host = builder.Build();
         await _host.StartAsync();
@@ -74,6 +76,11 @@ internal sealed class DistCacheTarget(int silos, int replicationFactor, Consiste
         // Every silo must route with the whole cluster before the run: wait until a write needs no retry.
         await WaitForNodesAsync(silos * nodesPerSilo);
         await WaitForHandoffEndAsync();
+        if (near)
+        {
+            await WaitForNearCacheAsync();
+        }
+
         return null;
     }
 
@@ -106,6 +113,27 @@ internal sealed class DistCacheTarget(int silos, int replicationFactor, Consiste
         {
             await Task.Delay(200);
         }
+    }
+
+    /// <summary>The near cache serves nothing until its invalidation feed is up: wait until a second read of a key is a local hit.</summary>
+    private async Task WaitForNearCacheAsync()
+    {
+        var client = _host!.Services.GetRequiredService<DistCacheClient>();
+        await _cache.SetBytesAsync("near-cache-probe", [1], _write);
+        for (var attempt = 0; attempt < 300; attempt++)
+        {
+            await _cache.GetBytesAsync("near-cache-probe", level);
+            var hits = client.NearCacheCounters!.Hits;
+            await _cache.GetBytesAsync("near-cache-probe", level);
+            if (client.NearCacheCounters!.Hits > hits)
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException("The near cache's invalidation feed did not come up within 30 s.");
     }
 
     private async Task WaitForNodesAsync(int nodes)

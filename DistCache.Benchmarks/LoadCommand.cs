@@ -67,6 +67,7 @@ internal static class LoadCommand
         "redis" => RedisTarget.Redis(),
         "garnet" => RedisTarget.Garnet(),
         "distcache-1silo-rf1-eventual" => new DistCacheTarget(1, 1, ConsistencyLevel.Eventual, nodes),
+        "distcache-1silo-rf1-eventual-near" => new DistCacheTarget(1, 1, ConsistencyLevel.Eventual, nodes, near: true),
         "distcache-1silo-rf1-eventual-twohop" => new DistCacheTarget(1, 1, ConsistencyLevel.Eventual, nodes, direct: false),
         "distcache-1silo-rf3-quorum" => new DistCacheTarget(1, 3, ConsistencyLevel.Quorum, nodes),
         "distcache-1silo-rf3-quorum-twohop" => new DistCacheTarget(1, 3, ConsistencyLevel.Quorum, nodes, direct: false),
@@ -115,6 +116,10 @@ internal static class LoadCommand
         await stop.CancelAsync();
         await Task.WhenAll(running);
         Console.WriteLine();
+        foreach (var (kind, message) in workers.SelectMany(w => w.FirstErrors).DistinctBy(e => e.Key))
+        {
+            Console.WriteLine($"{target.Name}: errors of kind {kind}, the first: {message}");
+        }
 
         var histogram = new LongHistogram(TimeStamp.Hours(1), 3);
         foreach (var worker in workers)
@@ -150,6 +155,9 @@ internal static class LoadCommand
 
         public long Errors { get; private set; }
 
+        /// <summary>The first error of each kind seen while measuring, so a run with errors says what they were.</summary>
+        public Dictionary<string, string> FirstErrors { get; } = [];
+
         public void StartMeasuring() => _measuring = true;
 
         public void StopMeasuring() => _measuring = false;
@@ -174,11 +182,12 @@ internal static class LoadCommand
                         hit = false;
                     }
                 }
-                catch (Exception) when (!stop.IsCancellationRequested)
+                catch (Exception error) when (!stop.IsCancellationRequested)
                 {
                     if (_measuring)
                     {
                         Errors++;
+                        FirstErrors.TryAdd(error.GetType().Name, error.Message.Split('\n')[0]);
                     }
 
                     continue;

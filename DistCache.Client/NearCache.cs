@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace DistCache.Client;
 
 /// <summary>
@@ -7,93 +5,62 @@ namespace DistCache.Client;
 /// feed says they changed, all dropped when the feed says it may have missed something, and never
 /// served longer than <see cref="NearCacheOptions.MaxAge"/>. Serves nothing until the feed is up.
 /// </summary>
-/// <remarks>
-/// A read that raced with an invalidation must not store what it read: every invalidation bumps a
-/// generation, and a read stores its value only if its key (and the whole cache) was not
-/// invalidated since the read began.
-/// </remarks>
+/// <remarks>The bound, the eviction and the guard against storing what an invalidation overtook live in <see cref="NearCacheEntries"/>.</remarks>
 internal sealed class NearCache : IAsyncDisposable
 {
     private readonly IGrainFactory _grains;
     private readonly NearCacheOptions _options;
     private readonly TimeProvider _clock;
-    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, long> _invalidatedAt = new(StringComparer.Ordinal);
+    private readonly NearCacheEntries _entries;
     private readonly Lock _subscribing = new();
     private volatile Task<CacheInvalidationListener>? _listener;
-    private long _generation, _clearedAt, _hits, _misses, _invalidations, _clears;
+    private long _hits, _misses, _invalidations, _clears;
 
     public NearCache(IGrainFactory grains, NearCacheOptions options, TimeProvider clock) =>
-        (_grains, _options, _clock) = (grains, options, clock);
+        (_grains, _options, _clock, _entries) = (grains, options, clock, new NearCacheEntries(options.MaxEntries));
 
     public NearCacheCounters Counters => new(
         Interlocked.Read(ref _hits), Interlocked.Read(ref _misses), Interlocked.Read(ref _invalidations), Interlocked.Read(ref _clears), _entries.Count);
 
     public bool TryGet(string key, out byte[]? value)
     {
+        if (IsListening() && _entries.TryGet(key, _clock.GetUtcNow().UtcTicks, out value))
+        {
+            Interlocked.Increment(ref _hits);
+            return true;
+        }
+
+        Interlocked.Increment(ref _misses);
         value = null;
-        if (!IsListening() || !_entries.TryGetValue(key, out var entry))
-        {
-            Interlocked.Increment(ref _misses);
-            return false;
-        }
-
-        var now = _clock.GetUtcNow().UtcTicks;
-        if (entry.ExpiresAtTicks <= now)
-        {
-            _entries.TryRemove(new KeyValuePair<string, Entry>(key, entry));
-            Interlocked.Increment(ref _misses);
-            return false;
-        }
-
-        entry.LastUsedTicks = now;
-        value = entry.Value;
-        Interlocked.Increment(ref _hits);
-        return true;
+        return false;
     }
 
     /// <summary>Call before reading from the cluster; pass the result to <see cref="Store"/>.</summary>
-    public long BeginRead() => Interlocked.Read(ref _generation);
+    public long BeginRead() => _entries.BeginRead();
 
     /// <summary>Keeps what a read found, unless the key was invalidated while the read was under way.</summary>
     public void Store(string key, CacheItem? item, long readBegan)
     {
-        if (item is null || !IsListening() || Interlocked.Read(ref _clearedAt) > readBegan ||
-            (_invalidatedAt.TryGetValue(key, out var invalidated) && invalidated > readBegan))
+        if (item is null || !IsListening())
         {
             return;
         }
 
         var now = _clock.GetUtcNow().UtcTicks;
-        var expiresAt = Math.Min(now + _options.MaxAge.Ticks, item.ExpiresAt?.UtcTicks ?? long.MaxValue);
-        if (_entries.Count >= _options.MaxEntries)
-        {
-            EvictLeastRecentlyUsed();
-        }
-
-        _entries[key] = new Entry(item.Value, expiresAt) { LastUsedTicks = now };
+        _entries.Store(key, item.Value, Math.Min(now + _options.MaxAge.Ticks, item.ExpiresAt?.UtcTicks ?? long.MaxValue), readBegan);
     }
 
     public void Invalidate(string key)
     {
-        _invalidatedAt[key] = Interlocked.Increment(ref _generation);
-        if (_entries.TryRemove(key, out _))
+        if (_entries.Invalidate(key))
         {
             Interlocked.Increment(ref _invalidations);
-        }
-
-        if (_invalidatedAt.Count > 4 * _options.MaxEntries)
-        {
-            // Bounded: forgetting per-key marks is safe once everything is treated as invalidated.
-            Clear();
         }
     }
 
     public void Clear()
     {
-        Interlocked.Exchange(ref _clearedAt, Interlocked.Increment(ref _generation));
         _entries.Clear();
-        _invalidatedAt.Clear();
         Interlocked.Increment(ref _clears);
     }
 
@@ -139,22 +106,5 @@ internal sealed class NearCache : IAsyncDisposable
         // Anything read before the feed was up may already be stale.
         Clear();
         return listener;
-    }
-
-    private void EvictLeastRecentlyUsed()
-    {
-        foreach (var (key, _) in _entries.OrderBy(e => e.Value.LastUsedTicks).Take(Math.Max(1, _options.MaxEntries / 10)).ToList())
-        {
-            _entries.TryRemove(key, out _);
-        }
-    }
-
-    private sealed class Entry(byte[] value, long expiresAtTicks)
-    {
-        public byte[] Value { get; } = value;
-
-        public long ExpiresAtTicks { get; } = expiresAtTicks;
-
-        public long LastUsedTicks { get; set; }
     }
 }

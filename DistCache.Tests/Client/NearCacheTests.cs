@@ -98,4 +98,28 @@ public sealed class NearCacheTests(ClientCluster fixture)
 
         Assert.InRange(Counters(near).Entries, 1, 10);
     }
+
+    [Fact]
+    public async Task ManyConcurrentReadersThroughAFullNearCacheAllGetTheirValues()
+    {
+        await using var near = ClientFactory.Services(fixture, o => (o.NearCache.Enabled, o.NearCache.MaxEntries) = (true, 10));
+        var keys = Enumerable.Range(0, 200).Select(i => TestKey.New(suffix: $"-{i}")).ToArray();
+        await near.Cache().SetManyAsync(keys.ToDictionary(k => k, k => k));
+        await ReadUntilServedLocallyAsync(near, keys[0]);
+
+        // Concurrent misses on a full near cache store and evict at the same time; before CLOCK eviction, reads failed here.
+        var reads = await Task.WhenAll(Enumerable.Range(0, 16).Select(reader => Task.Run(async () =>
+        {
+            var wrong = 0;
+            foreach (var key in keys.Skip(reader).Concat(keys.Take(reader)))
+            {
+                wrong += await near.Cache().GetAsync<string>(key, ConsistencyLevel.Eventual) == key ? 0 : 1;
+            }
+
+            return wrong;
+        })));
+
+        Assert.All(reads, wrong => Assert.Equal(0, wrong));
+        Assert.InRange(Counters(near).Entries, 1, 10);
+    }
 }
