@@ -88,6 +88,11 @@ internal sealed class DistCacheTarget(int silos, int replicationFactor, Consiste
 
     public Task SetAsync(string key, byte[] value) => _cache.SetBytesAsync(key, value, _write);
 
+    public string? Remarks() =>
+        _host?.Services.GetRequiredService<DistCacheClient>().NearCacheCounters is { } c
+            ? $"the near cache served {(double)c.Hits / Math.Max(1, c.Hits + c.Misses):P1} of reads (warm-up included); {c.Invalidations:N0} entries invalidated, {c.Clears:N0} clears"
+            : null;
+
     public async ValueTask DisposeAsync()
     {
         if (_host is not null)

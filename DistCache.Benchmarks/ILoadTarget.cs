@@ -12,4 +12,7 @@ internal interface ILoadTarget : IAsyncDisposable
     Task<bool> GetAsync(string key);
 
     Task SetAsync(string key, byte[] value);
+
+    /// <summary>What the target itself counted during the run worth printing beside the numbers, or null.</summary>
+    string? Remarks() => null;
 }

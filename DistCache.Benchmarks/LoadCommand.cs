@@ -121,6 +121,11 @@ internal static class LoadCommand
             Console.WriteLine($"{target.Name}: errors of kind {kind}, the first: {message}");
         }
 
+        if (target.Remarks() is { } remarks)
+        {
+            Console.WriteLine($"{target.Name}: {remarks}");
+        }
+
         var histogram = new LongHistogram(TimeStamp.Hours(1), 3);
         foreach (var worker in workers)
         {

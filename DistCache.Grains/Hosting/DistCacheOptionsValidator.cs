@@ -38,6 +38,7 @@ internal sealed class DistCacheOptionsValidator : IValidateOptions<DistCacheOpti
         Require(options.HintWindow > TimeSpan.Zero, nameof(options.HintWindow), options.HintWindow, "positive");
         Require(options.MaxHintsPerNode >= 0, nameof(options.MaxHintsPerNode), options.MaxHintsPerNode, "zero or positive");
         Require(options.AntiEntropyInterval > TimeSpan.Zero, nameof(options.AntiEntropyInterval), options.AntiEntropyInterval, "positive");
+        Require(options.AntiEntropyScanChunk > 0, nameof(options.AntiEntropyScanChunk), options.AntiEntropyScanChunk, "positive");
         Require(options.InvalidationFlushInterval > TimeSpan.Zero, nameof(options.InvalidationFlushInterval), options.InvalidationFlushInterval, "positive");
         Require(options.InvalidationHeartbeatInterval >= options.InvalidationFlushInterval, nameof(options.InvalidationHeartbeatInterval), options.InvalidationHeartbeatInterval, $"at least {nameof(options.InvalidationFlushInterval)} ({options.InvalidationFlushInterval})");
         Require(options.InvalidationSubscriptionExpiry > options.InvalidationHeartbeatInterval, nameof(options.InvalidationSubscriptionExpiry), options.InvalidationSubscriptionExpiry, $"longer than {nameof(options.InvalidationHeartbeatInterval)} ({options.InvalidationHeartbeatInterval})");

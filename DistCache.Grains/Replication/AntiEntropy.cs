@@ -42,12 +42,13 @@ internal static class AntiEntropy
 
     /// <summary>
     /// One pass over what <paramref name="self"/> holds: for every other node it shares keys with on
-    /// <paramref name="ring"/>, the digest of those shared keys.
+    /// <paramref name="ring"/>, the digest of those shared keys. Digests are sums, so passes over parts
+    /// of the store added <paramref name="into"/> the same digests give what one pass over all of it gives.
     /// </summary>
     public static Dictionary<string, ulong[]> DigestsByPeer(
-        IEnumerable<KeySummary> held, string self, HashRing ring, int replicationFactor)
+        IEnumerable<KeySummary> held, string self, HashRing ring, int replicationFactor, Dictionary<string, ulong[]>? into = null)
     {
-        var digests = new Dictionary<string, ulong[]>(StringComparer.Ordinal);
+        var digests = into ?? new Dictionary<string, ulong[]>(StringComparer.Ordinal);
         var selfIndex = ring.IndexOf(self);
         if (selfIndex < 0)
         {
@@ -90,10 +91,10 @@ internal static class AntiEntropy
         return digests;
     }
 
-    /// <summary>The digest of the keys <paramref name="self"/> holds and shares with <paramref name="peer"/>.</summary>
-    public static ulong[] DigestFor(IEnumerable<KeySummary> held, string self, string peer, HashRing ring, int replicationFactor)
+    /// <summary>The digest of the keys <paramref name="self"/> holds and shares with <paramref name="peer"/>, added <paramref name="into"/> one if given.</summary>
+    public static ulong[] DigestFor(IEnumerable<KeySummary> held, string self, string peer, HashRing ring, int replicationFactor, ulong[]? into = null)
     {
-        var digest = new ulong[Buckets];
+        var digest = into ?? new ulong[Buckets];
         foreach (var entry in Shared(held, self, peer, ring, replicationFactor))
         {
             digest[BucketOf(entry.Key)] += Fingerprint(entry.Key, entry.Version);
@@ -113,12 +114,14 @@ internal static class AntiEntropy
         return Enumerable.Range(0, mine.Length).Where(i => mine[i] != theirs[i]).ToArray();
     }
 
-    /// <summary>What <paramref name="self"/> holds that it shares with <paramref name="peer"/>, in <paramref name="buckets"/> only.</summary>
+    /// <summary>What <paramref name="self"/> holds that it shares with <paramref name="peer"/>, in <paramref name="buckets"/> only, added <paramref name="into"/> a list if given.</summary>
     public static List<KeySummary> SharedIn(
-        IEnumerable<KeySummary> held, string self, string peer, HashRing ring, int replicationFactor, IReadOnlyCollection<int> buckets)
+        IEnumerable<KeySummary> held, string self, string peer, HashRing ring, int replicationFactor, IReadOnlyCollection<int> buckets, List<KeySummary>? into = null)
     {
         var wanted = buckets.ToHashSet();
-        return Shared(held, self, peer, ring, replicationFactor).Where(e => wanted.Contains(BucketOf(e.Key))).ToList();
+        var shared = into ?? [];
+        shared.AddRange(Shared(held, self, peer, ring, replicationFactor).Where(e => wanted.Contains(BucketOf(e.Key))));
+        return shared;
     }
 
     /// <summary>

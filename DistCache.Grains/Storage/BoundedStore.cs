@@ -156,11 +156,20 @@ internal sealed class BoundedStore
         return entries;
     }
 
+    /// <summary>One past the highest slot in use: <see cref="Versions(int, int)"/> ranges cover <c>[0, Extent)</c>.</summary>
+    public int Extent => _slots.Extent;
+
     /// <summary>Every key not expired, tombstones included, with the version held: what anti-entropy digests.</summary>
-    public IEnumerable<KeySummary> Versions()
+    public IEnumerable<KeySummary> Versions() => Versions(0, int.MaxValue);
+
+    /// <summary>
+    /// The keys of <see cref="Versions()"/> in slots <c>[start, start + count)</c>, so a big store can be
+    /// walked in chunks across turns; a key written between chunks may be seen in neither or in its new slot.
+    /// </summary>
+    public IEnumerable<KeySummary> Versions(int start, int count)
     {
         var now = _time.GetUtcNow().UtcTicks;
-        for (var index = 0; index < _slots.Extent; index++)
+        for (var index = start; index < _slots.Extent && index - start < count; index++)
         {
             // Copied, not a ref: an iterator cannot hold one across a yield.
             var slot = _slots[index];

@@ -1,3 +1,4 @@
+using DistCache.Placement;
 using DistCache.Replication;
 
 namespace DistCache.Storage;
@@ -7,6 +8,11 @@ namespace DistCache.Storage;
 /// (the peer with the larger id starts nothing, so each pair compares once), and the two exchange only
 /// the entries of buckets that differ. Keys nobody reads converge this way, whatever the replicas missed.
 /// </summary>
+/// <remarks>
+/// Every walk over the store yields the turn each <see cref="Hosting.DistCacheOptions.AntiEntropyScanChunk"/> slots. The node is reentrant, so
+/// reads and writes that arrive during a round run between chunks: a round over 1M keys takes about
+/// 175 ms of work, which would otherwise stall the node's requests for that long every interval.
+/// </remarks>
 internal sealed partial class NodeGrain
 {
     private const int DigestBytes = AntiEntropy.Buckets * sizeof(ulong);
@@ -14,32 +20,39 @@ internal sealed partial class NodeGrain
     private long _antiEntropyRounds, _antiEntropyDigestBytes, _antiEntropyEntries;
     private bool _inAntiEntropy;
 
-    public Task<int[]?> CompareDigestsAsync(string peerNodeId, ulong ring, ulong[] digests)
+    public async Task<int[]?> CompareDigestsAsync(string peerNodeId, ulong ring, ulong[] digests)
     {
         EnsureInService();
         if (topology.Current is not { } current || current.Ring.Fingerprint != ring)
         {
-            return Task.FromResult<int[]?>(null);
+            return null;
         }
 
         _antiEntropyDigestBytes += DigestBytes;
-        var mine = AntiEntropy.DigestFor(_store.Versions(), NodeId, peerNodeId, current.Ring, _options.ReplicationFactor);
-        return Task.FromResult<int[]?>(AntiEntropy.Differing(mine, digests));
+        var mine = new ulong[AntiEntropy.Buckets];
+        return await ScanAsync(current.Ring, held => AntiEntropy.DigestFor(held, NodeId, peerNodeId, current.Ring, _options.ReplicationFactor, mine))
+            ? AntiEntropy.Differing(mine, digests)
+            : null;
     }
 
-    public Task<ReconcileReply?> ReconcileAsync(string peerNodeId, ulong ring, int[] buckets, IReadOnlyList<KeySummary> peerHolds)
+    public async Task<ReconcileReply?> ReconcileAsync(string peerNodeId, ulong ring, int[] buckets, IReadOnlyList<KeySummary> peerHolds)
     {
         EnsureInService();
         if (topology.Current is not { } current || current.Ring.Fingerprint != ring)
         {
-            return Task.FromResult<ReconcileReply?>(null);
+            return null;
         }
 
-        var mine = AntiEntropy.SharedIn(_store.Versions(), NodeId, peerNodeId, current.Ring, _options.ReplicationFactor, buckets);
+        var mine = new List<KeySummary>();
+        if (!await ScanAsync(current.Ring, held => AntiEntropy.SharedIn(held, NodeId, peerNodeId, current.Ring, _options.ReplicationFactor, buckets, mine)))
+        {
+            return null;
+        }
+
         var (send, want) = AntiEntropy.Compare(mine, peerHolds);
         var forPeer = send.Select(_store.Export).OfType<TransferEntry>().ToList();
         _antiEntropyEntries += forPeer.Count;
-        return Task.FromResult<ReconcileReply?>(new ReconcileReply(forPeer, want));
+        return new ReconcileReply(forPeer, want);
     }
 
     private async Task RunAntiEntropyAsync(CancellationToken cancellationToken)
@@ -53,7 +66,12 @@ internal sealed partial class NodeGrain
         try
         {
             var ring = current.Ring;
-            var digests = AntiEntropy.DigestsByPeer(_store.Versions(), NodeId, ring, _options.ReplicationFactor);
+            var digests = new Dictionary<string, ulong[]>(StringComparer.Ordinal);
+            if (!await ScanAsync(ring, held => AntiEntropy.DigestsByPeer(held, NodeId, ring, _options.ReplicationFactor, digests)))
+            {
+                return;
+            }
+
             foreach (var (peer, digest) in digests)
             {
                 if (string.CompareOrdinal(peer, NodeId) > 0 && ReferenceEquals(topology.Current?.Ring, ring))
@@ -81,7 +99,13 @@ internal sealed partial class NodeGrain
                 return;
             }
 
-            var mine = AntiEntropy.SharedIn(_store.Versions(), NodeId, peer, topology.Current.Ring, _options.ReplicationFactor, differing);
+            var mine = new List<KeySummary>();
+            var currentRing = topology.Current.Ring;
+            if (!await ScanAsync(currentRing, held => AntiEntropy.SharedIn(held, NodeId, peer, currentRing, _options.ReplicationFactor, differing, mine)))
+            {
+                return;
+            }
+
             var reply = await node.ReconcileAsync(NodeId, ring, differing, mine).WaitAsync(_options.ReplicaCallTimeout);
             if (reply is null)
             {
@@ -99,5 +123,24 @@ internal sealed partial class NodeGrain
             // The next round tries again; until then hints and read repair still work.
             DistCacheLog.AntiEntropyFailed(logger, NodeId, peer, error.GetType().Name, error.Message);
         }
+    }
+
+    /// <summary>
+    /// Hands what the store holds to <paramref name="add"/>, a chunk of slots per turn; false
+    /// if the ring moved on from <paramref name="ring"/> meanwhile, which makes the walk's result useless.
+    /// </summary>
+    private async Task<bool> ScanAsync(HashRing ring, Action<IEnumerable<KeySummary>> add)
+    {
+        for (var start = 0; start < _store.Extent; start += _options.AntiEntropyScanChunk)
+        {
+            if (start > 0)
+            {
+                await Task.Yield();
+            }
+
+            add(_store.Versions(start, _options.AntiEntropyScanChunk));
+        }
+
+        return topology.Current?.Ring.Fingerprint == ring.Fingerprint;
     }
 }

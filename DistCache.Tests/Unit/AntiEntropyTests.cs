@@ -1,5 +1,6 @@
 using DistCache.Placement;
 using DistCache.Replication;
+using DistCache.Storage;
 
 namespace DistCache.Tests.Unit;
 
@@ -71,5 +72,41 @@ public sealed class AntiEntropyTests
         Assert.NotEqual(AntiEntropy.Fingerprint("k", plain), AntiEntropy.Fingerprint("k", merged));
         Assert.NotEqual(AntiEntropy.Fingerprint("k", plain), AntiEntropy.Fingerprint("j", plain));
         Assert.Equal(AntiEntropy.Fingerprint("k", merged), AntiEntropy.Fingerprint("k", plain with { Absorbed = [new VersionDot(2, 9)] }));
+    }
+
+    [Fact]
+    public void DigestsAndSharedKeysBuiltChunkByChunkEqualOnePassOverTheStore()
+    {
+        var store = new BoundedStore(long.MaxValue, TimeSpan.FromMinutes(5), TimeProvider.System);
+        foreach (var key in Keys)
+        {
+            store.Set(key.Key, [1], key.Version, 0);
+        }
+
+        // Tombstones, and holes in the slot table as handing keys off leaves them.
+        foreach (var key in Keys.Where((_, i) => i % 7 == 0))
+        {
+            store.Remove(key.Key, new CacheVersion(key.Version.Timestamp + 10_000, 1));
+        }
+
+        foreach (var key in Keys.Where((_, i) => i % 5 == 0))
+        {
+            store.DropIfUnchanged(key.Key, key.Version);
+        }
+
+        var whole = AntiEntropy.DigestsByPeer(store.Versions(), "node-0", Ring, Rf);
+        var wholeShared = AntiEntropy.SharedIn(store.Versions(), "node-0", "node-1", Ring, Rf, [3, 5, 200]);
+        var chunked = new Dictionary<string, ulong[]>(StringComparer.Ordinal);
+        var chunkedShared = new List<KeySummary>();
+        for (var start = 0; start < store.Extent; start += 300)
+        {
+            AntiEntropy.DigestsByPeer(store.Versions(start, 300), "node-0", Ring, Rf, chunked);
+            AntiEntropy.SharedIn(store.Versions(start, 300), "node-0", "node-1", Ring, Rf, [3, 5, 200], chunkedShared);
+        }
+
+        Assert.Equal(whole.Keys.Order(), chunked.Keys.Order());
+        Assert.All(whole, peer => Assert.Equal(peer.Value, chunked[peer.Key]));
+        Assert.Equal(wholeShared, chunkedShared);
+        Assert.NotEmpty(chunkedShared);
     }
 }
