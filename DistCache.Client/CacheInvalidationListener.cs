@@ -5,8 +5,9 @@ namespace DistCache.Client;
 /// <summary>
 /// Subscribes to the invalidation feed of every cache node and raises <see cref="Invalidated"/> for
 /// each batch. It also tells when it may have missed something, so a near cache can drop what it holds
-/// instead of staying stale: a gap in a node's batch numbers, a node that restarted, a renewal that
-/// shows batches never received, or a node silent for <see cref="CacheInvalidationListenerOptions.StaleAfter"/>.
+/// instead of staying stale: batches that a node sent (as later batches, heartbeats or renewals show)
+/// but that have not arrived within <see cref="CacheInvalidationListenerOptions.StaleAfter"/>, a node
+/// that restarted, or a node silent for that long.
 /// Keep the listener referenced while in use; dispose it to unsubscribe.
 /// </summary>
 public sealed class CacheInvalidationListener : ICacheInvalidationObserver, IAsyncDisposable
@@ -187,35 +188,44 @@ public sealed class CacheInvalidationListener : ICacheInvalidationObserver, IAsy
     }
 
     /// <summary>What the listener knows of one node's feed.</summary>
+    /// <remarks>
+    /// Orleans may deliver one node's batches out of order under load, so a batch numbered past the
+    /// next one expected opens a gap rather than a stale signal: the batches in it are missed only if
+    /// they have not all arrived when the listener checks, <c>StaleAfter</c> after the gap opened.
+    /// </remarks>
     private sealed class NodeFeed(Guid incarnation, long sequence)
     {
+        private readonly SortedSet<long> _ahead = [];
         private Guid _incarnation = incarnation;
         private long _sequence = sequence;
         private long _heardAt = Stopwatch.GetTimestamp();
         private bool _silent;
-        private long _awaited;
-        private long _awaitedSince;
+        private long _awaited = sequence;
+        private long _gapSince;
 
         /// <summary>Takes a batch or heartbeat in; returns why the listener may be stale, or null.</summary>
         public string? Receive(InvalidationCursor cursor, bool heartbeat)
         {
             _heardAt = Stopwatch.GetTimestamp();
             _silent = false;
-            var expected = heartbeat ? _sequence : _sequence + 1;
-            string? stale = null;
             if (cursor.Incarnation != _incarnation)
             {
-                stale = $"node {cursor.NodeId} restarted its feed";
-                _incarnation = cursor.Incarnation;
-                _sequence = cursor.Sequence;
-            }
-            else if (cursor.Sequence > expected)
-            {
-                stale = $"node {cursor.NodeId} sent batch {cursor.Sequence} after {_sequence}: {cursor.Sequence - expected} missed";
+                Restart(cursor);
+                return $"node {cursor.NodeId} restarted its feed";
             }
 
-            _sequence = Math.Max(_sequence, cursor.Sequence);
-            return stale;
+            if (!heartbeat && cursor.Sequence > _sequence)
+            {
+                _ahead.Add(cursor.Sequence);
+                while (_ahead.Remove(_sequence + 1))
+                {
+                    _sequence++;
+                }
+            }
+
+            // A heartbeat carries the number of the last batch sent: those up to it are on their way.
+            Await(cursor.Sequence);
+            return null;
         }
 
         /// <summary>Takes a renewal's cursor in; returns why the listener may be stale, or null.</summary>
@@ -223,26 +233,23 @@ public sealed class CacheInvalidationListener : ICacheInvalidationObserver, IAsy
         {
             if (cursor.Incarnation != _incarnation)
             {
-                (_incarnation, _sequence) = (cursor.Incarnation, cursor.Sequence);
+                Restart(cursor);
                 return $"node {cursor.NodeId} restarted its feed";
             }
 
             // Batches up to the cursor were sent; the last may still be in flight, so judge at a later check.
-            if (cursor.Sequence > _sequence && cursor.Sequence > _awaited)
-            {
-                (_awaited, _awaitedSince) = (cursor.Sequence, Stopwatch.GetTimestamp());
-            }
-
+            Await(cursor.Sequence);
             return null;
         }
 
         /// <summary>Why the listener may be stale on this node's account, reported once per problem; or null.</summary>
         public string? Check(string nodeId, TimeSpan limit)
         {
-            if (_awaited > _sequence && Stopwatch.GetElapsedTime(_awaitedSince) >= limit)
+            if (_awaited > _sequence && Stopwatch.GetElapsedTime(_gapSince) >= limit)
             {
-                var missed = _awaited - _sequence;
-                _sequence = _awaited;
+                var missed = _awaited - _sequence - _ahead.Count(s => s <= _awaited);
+                (_sequence, _gapSince) = (_awaited, 0);
+                _ahead.RemoveWhere(s => s <= _awaited);
                 return $"node {nodeId} sent {missed} batches this listener never received";
             }
 
@@ -253,6 +260,26 @@ public sealed class CacheInvalidationListener : ICacheInvalidationObserver, IAsy
             }
 
             return null;
+        }
+
+        /// <summary>Batches up to <paramref name="sequence"/> exist; a gap below it opens now unless one is already open.</summary>
+        private void Await(long sequence)
+        {
+            _awaited = Math.Max(_awaited, sequence);
+            if (_awaited <= _sequence)
+            {
+                _gapSince = 0;
+            }
+            else if (_gapSince == 0)
+            {
+                _gapSince = Stopwatch.GetTimestamp();
+            }
+        }
+
+        private void Restart(InvalidationCursor cursor)
+        {
+            (_incarnation, _sequence, _awaited, _gapSince) = (cursor.Incarnation, cursor.Sequence, cursor.Sequence, 0);
+            _ahead.Clear();
         }
     }
 }

@@ -10,8 +10,9 @@ public sealed class CacheInvalidationListenerOptions
     public TimeSpan RenewInterval { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>
-    /// A node heard from neither a batch nor a heartbeat for this long makes the listener report that
-    /// it may be stale. Must exceed the silos' <c>InvalidationHeartbeatInterval</c> (1 s by default).
+    /// A node heard from neither a batch nor a heartbeat for this long, or batches a node sent that have
+    /// not arrived this long after the listener learned of them, make the listener report that it may
+    /// be stale. Must exceed the silos' <c>InvalidationHeartbeatInterval</c> (1 s by default).
     /// </summary>
     public TimeSpan StaleAfter { get; set; } = TimeSpan.FromSeconds(5);
 
