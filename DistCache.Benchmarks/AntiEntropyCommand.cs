@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
+using DistCache.Hosting;
 using DistCache.Placement;
 using DistCache.Replication;
-using DistCache.Hosting;
 using DistCache.Storage;
 
 namespace DistCache.Benchmarks;

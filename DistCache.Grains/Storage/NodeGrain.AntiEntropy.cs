@@ -9,9 +9,10 @@ namespace DistCache.Storage;
 /// the entries of buckets that differ. Keys nobody reads converge this way, whatever the replicas missed.
 /// </summary>
 /// <remarks>
-/// Every walk over the store yields the turn each <see cref="Hosting.DistCacheOptions.AntiEntropyScanChunk"/> slots. The node is reentrant, so
-/// reads and writes that arrive during a round run between chunks: a round over 1M keys takes about
-/// 175 ms of work, which would otherwise stall the node's requests for that long every interval.
+/// Every walk over the store yields the turn each <see cref="Hosting.DistCacheOptions.AntiEntropyScanChunk"/>
+/// slots. The node is reentrant, so reads and writes that arrive during a round run between chunks: a
+/// round over 1M keys takes about 175 ms of work, which would otherwise stall the node's requests for
+/// that long every interval.
 /// </remarks>
 internal sealed partial class NodeGrain
 {
