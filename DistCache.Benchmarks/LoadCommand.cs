@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using HdrHistogram;
 
 namespace DistCache.Benchmarks;
@@ -15,7 +16,19 @@ internal static class LoadCommand
         Console.WriteLine($"Workload: {settings.Describe()}");
         Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");
         var results = new List<LoadResult>();
-        foreach (var name in settings.Targets)
+
+        // Ctrl+C and SIGTERM end the run early but cleanly: the targets are disposed, so the servers and
+        // silos they started stop with it instead of loading the machine under every later run.
+        using var interrupted = new CancellationTokenSource();
+        void Interrupt(PosixSignalContext signal)
+        {
+            signal.Cancel = true;
+            interrupted.Cancel();
+        }
+
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupt);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Interrupt);
+        foreach (var name in settings.Targets.TakeWhile(_ => !interrupted.IsCancellationRequested))
         {
             await using var target = Create(name, settings.NodesPerSilo);
             string? skipped;
@@ -35,11 +48,24 @@ internal static class LoadCommand
                 continue;
             }
 
-            results.Add(await RunAsync(target, settings));
+            try
+            {
+                results.Add(await RunAsync(target, settings, interrupted.Token));
+            }
+            catch (Exception) when (interrupted.IsCancellationRequested)
+            {
+                // Interrupted while writing the keys, before there was anything to measure.
+            }
         }
 
         Console.WriteLine();
         Console.WriteLine(Table(results));
+        if (interrupted.IsCancellationRequested)
+        {
+            Console.WriteLine("Interrupted: the last target's numbers cover only the time it ran, and the targets after it did not run.");
+            return 130;
+        }
+
         return 0;
     }
 
@@ -77,7 +103,7 @@ internal static class LoadCommand
         _ => throw new ArgumentException($"Unknown target '{name}'."),
     };
 
-    private static async Task<LoadResult> RunAsync(ILoadTarget target, LoadSettings settings)
+    private static async Task<LoadResult> RunAsync(ILoadTarget target, LoadSettings settings, CancellationToken interrupted)
     {
         var keys = Enumerable.Range(0, settings.Keys).Select(i => $"key:{i:D7}").ToArray();
         var value = new byte[settings.ValueBytes];
@@ -93,16 +119,16 @@ internal static class LoadCommand
         using var stop = new CancellationTokenSource();
         var running = workers.Select(w => Task.Run(() => w.RunAsync(stop.Token))).ToArray();
 
-        await Task.Delay(settings.Warmup);
+        await PauseAsync(settings.Warmup, interrupted);
         foreach (var worker in workers)
         {
             worker.StartMeasuring();
         }
 
         var measured = Stopwatch.StartNew();
-        while (measured.Elapsed < settings.Duration)
+        while (measured.Elapsed < settings.Duration && !interrupted.IsCancellationRequested)
         {
-            await Task.Delay(TimeSpan.FromSeconds(1));
+            await PauseAsync(TimeSpan.FromSeconds(1), interrupted);
             var ops = workers.Sum(w => w.Operations);
             Console.Write($"\r{target.Name}: {measured.Elapsed.TotalSeconds,4:0} s  {ops / measured.Elapsed.TotalSeconds,12:N0} ops/s   ");
         }
@@ -143,6 +169,10 @@ internal static class LoadCommand
             workers.Sum(w => w.Errors),
             reads == 0 ? 0 : (double)workers.Sum(w => w.Hits) / reads);
     }
+
+    /// <summary>Waits <paramref name="time"/>, or less if interrupted; never throws.</summary>
+    private static Task PauseAsync(TimeSpan time, CancellationToken interrupted) =>
+        Task.Delay(time, interrupted).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
     /// <summary>One client worker: issues operations one after another, recording each latency while measuring.</summary>
     private sealed class Worker(ILoadTarget target, string[] keys, byte[] value, KeyChooser chooser, double readRatio, int seed)
@@ -187,9 +217,10 @@ internal static class LoadCommand
                         hit = false;
                     }
                 }
-                catch (Exception error) when (!stop.IsCancellationRequested)
+                catch (Exception error)
                 {
-                    if (_measuring)
+                    // Once the run is over (or interrupted, when the servers may be gone already), failures are not counted.
+                    if (_measuring && !stop.IsCancellationRequested)
                     {
                         Errors++;
                         FirstErrors.TryAdd(error.GetType().Name, error.Message.Split('\n')[0]);
