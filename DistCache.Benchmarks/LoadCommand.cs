@@ -18,11 +18,12 @@ internal static class LoadCommand
         var results = new List<LoadResult>();
 
         // Ctrl+C and SIGTERM end the run early but cleanly: the targets are disposed, so the servers and
-        // silos they started stop with it instead of loading the machine under every later run.
+        // silos they started stop with it instead of loading the machine under every later run. A second
+        // signal ends the process at once (its exit handler still kills the child processes).
         using var interrupted = new CancellationTokenSource();
         void Interrupt(PosixSignalContext signal)
         {
-            signal.Cancel = true;
+            signal.Cancel = !interrupted.IsCancellationRequested;
             interrupted.Cancel();
         }
 
