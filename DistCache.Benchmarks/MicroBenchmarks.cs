@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using DistCache.Client;
 using DistCache.Placement;
 using DistCache.Replication;
 using DistCache.Storage;
@@ -16,6 +17,8 @@ public class MicroBenchmarks
     private HashRing _ring = null!;
     private BoundedStore _store = null!;
     private BoundedStore _full = null!;
+    private NearCacheEntries _near = null!;
+    private NearCacheEntries _nearFull = null!;
     private CacheVersion _plain, _merged, _other;
     private long _clock;
     private int _next;
@@ -29,6 +32,14 @@ public class MicroBenchmarks
         foreach (var key in _keys)
         {
             _store.Set(key, _value, new CacheVersion(++_clock, 1), 0);
+        }
+
+        // The near cache's default size, and one a quarter the key set, so every store evicts.
+        _near = new NearCacheEntries(10_000);
+        _nearFull = new NearCacheEntries(256);
+        foreach (var key in _keys)
+        {
+            _near.Store(key, _value, long.MaxValue, _near.BeginRead());
         }
 
         _plain = new CacheVersion(100, 1);
@@ -49,6 +60,12 @@ public class MicroBenchmarks
 
     [Benchmark(Description = "store: set (evicting)")]
     public NodeWriteResult StoreSetEvicting() => _full.Set(NextKey(), _value, new CacheVersion(++_clock, 1), 0);
+
+    [Benchmark(Description = "near cache: get (hit)")]
+    public bool NearGet() => _near.TryGet(NextKey(), 0, out _);
+
+    [Benchmark(Description = "near cache: store (evicting)")]
+    public void NearStoreEvicting() => _nearFull.Store(NextKey(), _value, long.MaxValue, _nearFull.BeginRead());
 
     [Benchmark(Description = "version: compare plain")]
     public Causality ComparePlain() => _plain.CompareCausally(_other);
