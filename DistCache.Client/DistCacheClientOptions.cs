@@ -49,7 +49,7 @@ public sealed class DistCacheClientOptions
     /// </summary>
     public bool WriteToPrimary { get; set; } = true;
 
-    /// <summary>How often the client refreshes the ring it routes with (<see cref="ReadFromNodes"/>, <see cref="WriteToPrimary"/>); a node that refuses a read triggers a refresh at once.</summary>
+    /// <summary>How often the client refreshes the ring it routes with (<see cref="ReadFromNodes"/>, <see cref="WriteToPrimary"/>); a node that refuses a read triggers a refresh at once. When a refresh finds a node Failed, the direct operations still waiting fall back to the entry grain at once.</summary>
     public TimeSpan RoutingRefreshInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>The near cache (L1), off by default.</summary>

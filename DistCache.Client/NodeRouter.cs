@@ -184,7 +184,12 @@ internal sealed class NodeRouter : IAsyncDisposable
             {
                 // A ring built here that differs from the silo's (another hash, say) would misroute: read through the entry grain then.
                 var routes = new Routes(routing, _grains, this);
+                var previous = _routes;
                 _routes = routes.MatchesSilo ? routes : null;
+
+                // A silo that died took batches in flight with it, which will never be answered: their callers
+                // fall back now rather than at their timeout, as do requests queued behind them.
+                previous?.AbandonIfAnyFailed(routing.Topology);
             }
         }
         catch (Exception)
@@ -209,7 +214,8 @@ internal sealed class NodeRouter : IAsyncDisposable
             _ring = new HashRing(
                 routing.Topology.Nodes.Where(n => n.Status != NodeStatus.Failed).Select(n => new RingNode(n.NodeId, n.Silo)),
                 routing.VirtualNodes);
-            var nodes = _ring.Nodes.Select(n => grains.GetGrain<INodeGrain>(n.NodeId)).ToArray();
+            NodeIds = _ring.Nodes.Select(n => n.NodeId).ToArray();
+            var nodes = Array.ConvertAll(NodeIds, id => grains.GetGrain<INodeGrain>(id));
             Batchers = Array.ConvertAll(nodes, node => new AutoBatcher<(string Key, bool VersionOnly), NodeReadResult?>(
                 reads => ReadAsync(node, reads, reader), MaxBatch, MaxInFlightPerNode, routing.ReplicaCallTimeout));
             // A live primary answers within twice its replica call timeout (a replica call may wait that long
@@ -222,11 +228,39 @@ internal sealed class NodeRouter : IAsyncDisposable
 
         public ReadRouting Routing { get => Volatile.Read(ref _routing); set => Volatile.Write(ref _routing, value); }
 
+        /// <summary>Per node on the ring, in the order of <see cref="Batchers"/>: its id.</summary>
+        public string[] NodeIds { get; }
+
         /// <summary>Per node on the ring: its reads, batched.</summary>
         public AutoBatcher<(string Key, bool VersionOnly), NodeReadResult?>[] Batchers { get; }
 
         /// <summary>Per node on the ring, in the order of <see cref="Batchers"/>: the writes it coordinates, batched.</summary>
         public AutoBatcher<CacheOperation, CacheOperationResult>[] Writers { get; }
+
+        /// <summary>
+        /// Fails everything waiting on these batchers when <paramref name="topology"/> marks one of their nodes
+        /// failed or no longer lists it. Not only that node's: a batch to a live node may have gone through the
+        /// dead silo's gateway, and Orleans does not fail a request lost with the gateway that carried it.
+        /// </summary>
+        public void AbandonIfAnyFailed(TopologySnapshot topology)
+        {
+            var live = topology.Nodes.Where(n => n.Status != NodeStatus.Failed).Select(n => n.NodeId).ToHashSet();
+            if (NodeIds.FirstOrDefault(id => !live.Contains(id)) is not { } failed)
+            {
+                return;
+            }
+
+            var gone = new NodeUnavailableException($"Node {failed} failed while the operation waited; it may have gone to or through that node's silo.");
+            foreach (var batcher in Batchers)
+            {
+                batcher.Abandon(gone);
+            }
+
+            foreach (var writer in Writers)
+            {
+                writer.Abandon(gone);
+            }
+        }
 
         /// <summary>Whether <paramref name="routing"/> places keys and batches reads as this does (so the batchers can stay).</summary>
         public bool RoutesLike(ReadRouting routing) =>

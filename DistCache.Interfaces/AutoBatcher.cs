@@ -20,6 +20,8 @@ public sealed class AutoBatcher<TRequest, TResult>
     private readonly int _maxInFlight;
     private readonly TimeSpan _timeout;
     private readonly Queue<(TRequest Request, TaskCompletionSource<TResult> Done, long QueuedAt)> _pending = new();
+    private readonly List<TaskCompletionSource<TResult>[]> _sent = [];
+    private Exception? _abandoned;
     private int _inFlight;
 
     /// <param name="send">Sends one batch; must return one result per request, in order.</param>
@@ -41,6 +43,12 @@ public sealed class AutoBatcher<TRequest, TResult>
         bool pump;
         lock (_pending)
         {
+            if (_abandoned is { } error)
+            {
+                done.SetException(error);
+                return done.Task;
+            }
+
             _pending.Enqueue((request, done, Stopwatch.GetTimestamp()));
             pump = _inFlight < _maxInFlight;
             _inFlight += pump ? 1 : 0;
@@ -54,14 +62,51 @@ public sealed class AutoBatcher<TRequest, TResult>
         return done.Task;
     }
 
+    /// <summary>
+    /// Fails every request waiting or in flight, and every later one, with <paramref name="error"/>: for a
+    /// destination known to be gone, whose callers should not wait out the timeout. Results that arrive
+    /// later are dropped.
+    /// </summary>
+    public void Abandon(Exception error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        List<TaskCompletionSource<TResult>> dropped = [];
+        lock (_pending)
+        {
+            if (_abandoned is not null)
+            {
+                return;
+            }
+
+            _abandoned = error;
+            while (_pending.TryDequeue(out var next))
+            {
+                dropped.Add(next.Done);
+            }
+
+            _sent.ForEach(dropped.AddRange);
+        }
+
+        foreach (var done in dropped)
+        {
+            done.TrySetException(error);
+        }
+    }
+
     private async Task PumpAsync()
     {
+        TaskCompletionSource<TResult>[]? answered = null;
         while (true)
         {
             TRequest[] requests;
             TaskCompletionSource<TResult>[] dones;
             lock (_pending)
             {
+                if (answered is not null)
+                {
+                    _sent.Remove(answered);
+                }
+
                 if (_pending.Count == 0)
                 {
                     _inFlight--;
@@ -89,6 +134,9 @@ public sealed class AutoBatcher<TRequest, TResult>
                     Array.Resize(ref requests, count);
                     Array.Resize(ref dones, count);
                 }
+
+                _sent.Add(dones);
+                answered = dones;
             }
 
             if (requests.Length == 0)

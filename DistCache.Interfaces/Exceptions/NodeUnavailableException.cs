@@ -1,6 +1,6 @@
 namespace DistCache;
 
-/// <summary>A node refused an operation because it is out of service (a simulated outage).</summary>
+/// <summary>A node refused an operation because it is out of service (a simulated outage), or failed while the operation waited for it.</summary>
 [GenerateSerializer, Alias("distcache.node-unavailable")]
 public sealed class NodeUnavailableException : DistCacheException
 {

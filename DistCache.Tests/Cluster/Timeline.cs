@@ -9,6 +9,7 @@ public sealed class Timeline
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly ConcurrentBag<TimeSpan> _failures = [];
     private readonly ConcurrentBag<TimeSpan> _successes = [];
+    private readonly ConcurrentBag<(TimeSpan Started, TimeSpan Ended)> _spans = [];
 
     public TimeSpan Now => _clock.Elapsed;
 
@@ -17,6 +18,14 @@ public sealed class Timeline
     public int Successes => _successes.Count;
 
     public void Succeeded() => _successes.Add(_clock.Elapsed);
+
+    /// <summary>Records a success that started at <paramref name="started"/> (a <see cref="Now"/>), so its wait counts.</summary>
+    public void Succeeded(TimeSpan started)
+    {
+        var now = _clock.Elapsed;
+        _successes.Add(now);
+        _spans.Add((started, now));
+    }
 
     public void Failed() => _failures.Add(_clock.Elapsed);
 
@@ -37,4 +46,11 @@ public sealed class Timeline
         var recovered = _successes.Where(s => s > firstFailure).DefaultIfEmpty(_clock.Elapsed).Min();
         return recovered - firstFailure;
     }
+
+    /// <summary>
+    /// The longest successful operation that ended after <paramref name="from"/>, timed with <see cref="Succeeded(TimeSpan)"/>:
+    /// how long a caller waited across a fault, which the outage (failures only) does not show.
+    /// </summary>
+    public TimeSpan LongestSuccessAfter(TimeSpan from) =>
+        _spans.Where(s => s.Ended >= from).Select(s => s.Ended - s.Started).DefaultIfEmpty(TimeSpan.Zero).Max();
 }

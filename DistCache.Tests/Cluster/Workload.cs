@@ -30,12 +30,13 @@ public sealed class Workload : IAsyncDisposable
             {
                 var key = $"{prefix}:{w}:{i}";
                 var value = Encoding.UTF8.GetBytes($"value {w}/{i}");
+                var started = Timeline.Now;
                 try
                 {
                     var version = await set(key, value);
                     Acknowledged[key] = new Acknowledged(value, version);
                     Interlocked.Increment(ref _acknowledged);
-                    Timeline.Succeeded();
+                    Timeline.Succeeded(started);
                 }
                 catch (Exception)
                 {
@@ -70,6 +71,8 @@ public sealed class Workload : IAsyncDisposable
     }
 
     public TimeSpan LongestOutageAfter(TimeSpan from) => Timeline.LongestOutageAfter(from);
+
+    public TimeSpan LongestSuccessAfter(TimeSpan from) => Timeline.LongestSuccessAfter(from);
 
     /// <summary>Stops the writers and waits for them; safe to call more than once.</summary>
     public async ValueTask DisposeAsync()

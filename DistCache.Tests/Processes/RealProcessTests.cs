@@ -56,6 +56,7 @@ public sealed class RealProcessTests(ITestOutputHelper output)
             output.WriteLine($"killed silo {victimSilo}: its nodes Failed after {detectedAfter.TotalMilliseconds:0} ms; " +
                              $"reads unavailable for {reads.LongestOutageAfter(readsKilledAt).TotalMilliseconds:0} ms ({reads.Failures} failed of {reads.Failures + reads.Successes}); " +
                              $"writes unavailable for {writes.LongestOutageAfter(killedAt).TotalMilliseconds:0} ms ({writes.Failures} failed); " +
+                             $"longest wait after the kill: read {reads.LongestSuccessAfter(readsKilledAt).TotalMilliseconds:0} ms, write {writes.LongestSuccessAfter(killedAt).TotalMilliseconds:0} ms; " +
                              $"{writes.Acknowledged.Count} keys on 2+ owners on 2 silos {durableAfter.TotalMilliseconds:0} ms after the writes stopped, {fullReplication}");
 
             Assert.Empty(reads.MissingKeys);
@@ -85,14 +86,20 @@ public sealed class RealProcessTests(ITestOutputHelper output)
             Silos, NodesPerSilo, "--DistCache:AntiEntropyInterval", "00:00:02", "--DistCache:HandoffReadWindow", "00:00:05");
         await using var services = new ServiceCollection()
             .AddSingleton(cluster.Grains)
-            .AddDistCacheClient(o => o.DefaultConsistency = ConsistencyLevel.Quorum)
+            .AddDistCacheClient(o =>
+            {
+                o.DefaultConsistency = ConsistencyLevel.Quorum;
+                o.RoutingRefreshInterval = TimeSpan.FromMilliseconds(250); // Learns of the failure soon after the silos do.
+            })
             .BuildServiceProvider();
         var cache = services.GetRequiredService<IDistCache>();
         var client = (DistCacheClient)cache;
         var silos = cluster.Silos;
         try
         {
-            var victimSilo = (await cluster.Coordinator.GetNodesAsync()).Select(n => n.Silo).Distinct().Order().Last();
+            // Not the coordinator's silo: a new coordinator rebuilds first (seconds), which would hide how soon the client reacts.
+            var coordinatorSilo = (await cluster.Coordinator.GetStatsAsync()).CoordinatorSilo;
+            var victimSilo = (await cluster.Coordinator.GetNodesAsync()).Select(n => n.Silo).Distinct().Order().Last(s => s != coordinatorSilo);
             await using var writes = new Workload((key, value) => cache.SetBytesAsync(key, value), workers: 8, "client-crash");
             await writes.AcknowledgeMoreAsync(1_000);
             var sample = writes.Acknowledged.Keys.Take(500).ToArray();
@@ -101,7 +108,7 @@ public sealed class RealProcessTests(ITestOutputHelper output)
             using var stopReading = new CancellationTokenSource();
             var reader = ReadContinuouslyAsync(async key => await cache.GetBytesAsync(key) is not null, sample, reads, stopReading.Token);
 
-            var readsKilledAt = reads.Now;
+            var (readsKilledAt, writesKilledAt) = (reads.Now, writes.Elapsed);
             KillSiloHosting(silos, victimSilo, silos[^1]);
             await Eventually.MatchesAsync(
                 cluster.Coordinator.GetNodesAsync,
@@ -115,10 +122,16 @@ public sealed class RealProcessTests(ITestOutputHelper output)
             await reader;
 
             output.WriteLine($"reads unavailable for {reads.LongestOutageAfter(readsKilledAt).TotalMilliseconds:0} ms ({reads.Failures} failed of {reads.Failures + reads.Successes}); " +
-                             $"{writes.Failures} writes failed; through the entry grain after the kill: {client.NodeReadCounters!.FellBack - readsBefore.FellBack} reads, " +
+                             $"{writes.Failures} writes failed; longest wait after the kill: read {reads.LongestSuccessAfter(readsKilledAt).TotalMilliseconds:0} ms, " +
+                             $"write {writes.LongestSuccessAfter(writesKilledAt).TotalMilliseconds:0} ms; through the entry grain after the kill: {client.NodeReadCounters!.FellBack - readsBefore.FellBack} reads, " +
                              $"{client.NodeWriteCounters!.FellBack - writesBefore.FellBack} writes");
             Assert.Empty(reads.MissingKeys);
             Assert.True(client.NodeWriteCounters.Direct > writesBefore.Direct, "writes must go to the primaries again");
+
+            // Writes in flight to the dead primary are never answered. They must fall back once the routing marks
+            // it Failed, not wait out their deadline of twice the replica call timeout (2 s by default).
+            var longestWrite = writes.LongestSuccessAfter(writesKilledAt);
+            Assert.True(longestWrite < TimeSpan.FromSeconds(4), $"a write waited {longestWrite.TotalMilliseconds:0} ms after the kill");
             await ReplicaCheck.WaitForAllAsync(cluster.Grains, writes.Acknowledged, 3, "every key to be on 2 owners on 2 silos", TimeSpan.FromSeconds(60), holding: 2);
             foreach (var (key, acked) in writes.Acknowledged)
             {
@@ -188,11 +201,12 @@ public sealed class RealProcessTests(ITestOutputHelper output)
         for (var i = 0; i < 200_000 && !stop.IsCancellationRequested; i++)
         {
             var key = keys[i % keys.Length];
+            var started = timeline.Now;
             try
             {
                 if (await found(key))
                 {
-                    timeline.Succeeded();
+                    timeline.Succeeded(started);
                 }
                 else
                 {

@@ -64,4 +64,29 @@ public sealed class AutoBatcherTests
         await Assert.ThrowsAsync<TimeoutException>(() => stuck);
         await Assert.ThrowsAsync<TimeoutException>(() => behind);
     }
+
+    [Fact]
+    public async Task AbandoningFailsWhatIsInFlightOrQueuedAtOnceAndEveryLaterRequest()
+    {
+        var hang = new TaskCompletionSource<int[]>();
+        var sends = 0;
+        var batcher = new AutoBatcher<int, int>(_ =>
+        {
+            Interlocked.Increment(ref sends);
+            return hang.Task;
+        }, maxBatch: 10, maxInFlight: 1, TimeSpan.FromMinutes(1));
+        var inFlight = batcher.SendAsync(1);
+        var queued = batcher.SendAsync(2);
+        var gone = new NodeUnavailableException("node-1 failed");
+
+        batcher.Abandon(gone);
+
+        // Long before the one-minute timeout: failed by the abandon itself.
+        Assert.Same(gone, await Assert.ThrowsAsync<NodeUnavailableException>(() => inFlight));
+        Assert.Same(gone, await Assert.ThrowsAsync<NodeUnavailableException>(() => queued));
+        Assert.Same(gone, await Assert.ThrowsAsync<NodeUnavailableException>(() => batcher.SendAsync(3)));
+        hang.SetResult([10]); // The late answer changes nothing, and nothing more was sent.
+        Assert.True(inFlight.IsFaulted);
+        Assert.Equal(1, Volatile.Read(ref sends));
+    }
 }
