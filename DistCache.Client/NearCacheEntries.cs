@@ -5,7 +5,8 @@ namespace DistCache.Client;
 /// <summary>
 /// The near cache's bounded map: lock-free lookups, at most <c>capacity</c> entries, evicted by CLOCK
 /// (an entry read since the hand last passed gets a second chance), and a guard against storing what a
-/// read fetched before an invalidation of its key arrived.
+/// read fetched before an invalidation of its key arrived. When full, it admits a new key only if the
+/// key is looked up at least as often as the entry the hand would evict (<see cref="FrequencySketch"/>).
 /// </summary>
 /// <remarks>
 /// Every invalidation takes a new generation number and writes it into the key's stripe of a fixed
@@ -22,6 +23,7 @@ internal sealed class NearCacheEntries
     private readonly Entry?[] _ring;
     private readonly bool[] _isFree;
     private readonly Stack<int> _free = new();
+    private readonly FrequencySketch _lookups;
     private readonly Lock _storing = new();
     private int _hand;
     private long _generation, _clearedAt;
@@ -31,6 +33,7 @@ internal sealed class NearCacheEntries
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
         _ring = new Entry?[capacity];
         _isFree = new bool[capacity];
+        _lookups = new FrequencySketch(capacity);
     }
 
     public int Count => _entries.Count;
@@ -39,6 +42,7 @@ internal sealed class NearCacheEntries
     public bool TryGet(string key, long nowTicks, out byte[]? value)
     {
         value = null;
+        _lookups.Increment(Hash(key));
         if (!_entries.TryGetValue(key, out var entry))
         {
             return false;
@@ -58,18 +62,32 @@ internal sealed class NearCacheEntries
     /// <summary>Call before reading from the cluster; pass the result to <see cref="Store"/>.</summary>
     public long BeginRead() => Volatile.Read(ref _generation);
 
-    /// <summary>Keeps what a read found, unless its key (or everything) was invalidated since the read began.</summary>
+    /// <summary>
+    /// Keeps what a read found, unless its key (or everything) was invalidated since the read began, or the
+    /// cache is full of entries looked up more often.
+    /// </summary>
     public void Store(string key, byte[] value, long expiresAtTicks, long readBegan)
     {
         // Stores, invalidations and clears take one lock, so none of them can slip between another's check and change.
         lock (_storing)
         {
-            if (_clearedAt > readBegan || _invalidatedAt[Stripe(key)] > readBegan)
+            var hash = Hash(key);
+            if (_clearedAt > readBegan || _invalidatedAt[Stripe(hash)] > readBegan)
             {
                 return;
             }
 
-            var entry = new Entry(key, value, expiresAtTicks, FreeSlot());
+            if (_lookups.AgingDue)
+            {
+                _lookups.Age();
+            }
+
+            if (FreeSlot(hash) is not (>= 0 and var slot))
+            {
+                return;
+            }
+
+            var entry = new Entry(key, hash, value, expiresAtTicks, slot);
             _ring[entry.Slot] = entry;
             _isFree[entry.Slot] = false;
             _entries[key] = entry;
@@ -81,7 +99,7 @@ internal sealed class NearCacheEntries
     {
         lock (_storing)
         {
-            _invalidatedAt[Stripe(key)] = NextGeneration();
+            _invalidatedAt[Stripe(Hash(key))] = NextGeneration();
             if (!_entries.TryRemove(key, out var removed))
             {
                 return false;
@@ -117,15 +135,18 @@ internal sealed class NearCacheEntries
         return _generation;
     }
 
-    private static int Stripe(string key) => (StringComparer.Ordinal.GetHashCode(key) & int.MaxValue) % Stripes;
+    private static int Hash(string key) => StringComparer.Ordinal.GetHashCode(key);
+
+    private static int Stripe(int hash) => (hash & int.MaxValue) % Stripes;
 
     /// <summary>
     /// A slot an invalidation freed, or else the next the hand finds that can be reused: empty, held by
     /// an entry no longer in the map (invalidated, expired or replaced), or held by one not read since
-    /// the hand last passed, which is evicted. Ends within two turns of the ring, since the first turn
-    /// clears every mark it passes.
+    /// the hand last passed, which is evicted if the new key (hash <paramref name="candidate"/>) is looked
+    /// up at least as often; -1 if it is not, and the hand moves on. Ends within two turns of the ring,
+    /// since the first turn clears every mark it passes.
     /// </summary>
-    private int FreeSlot()
+    private int FreeSlot(int candidate)
     {
         while (_free.TryPop(out var freed))
         {
@@ -148,6 +169,11 @@ internal sealed class NearCacheEntries
 
             if (!held.Referenced)
             {
+                if (_lookups.Estimate(candidate) < _lookups.Estimate(held.Hash))
+                {
+                    return -1;
+                }
+
                 _entries.TryRemove(new KeyValuePair<string, Entry>(held.Key, held));
                 return slot;
             }
@@ -156,9 +182,11 @@ internal sealed class NearCacheEntries
         }
     }
 
-    private sealed class Entry(string key, byte[] value, long expiresAtTicks, int slot)
+    private sealed class Entry(string key, int hash, byte[] value, long expiresAtTicks, int slot)
     {
         public string Key { get; } = key;
+
+        public int Hash { get; } = hash;
 
         public int Slot { get; } = slot;
 

@@ -123,4 +123,48 @@ public sealed class NearCacheEntriesTests
         Assert.False(entries.TryGet("k", 100, out _));
         Assert.Equal(0, entries.Count);
     }
+
+    [Fact]
+    public void KeysReadOftenStayWhileManyKeysReadOnceStreamPast()
+    {
+        // 50 hot keys read 4 times a round, and 500 new keys a round read once: 6 times the capacity.
+        var entries = new NearCacheEntries(100);
+        var (hotReads, hotHits) = (0, 0);
+        for (var round = 0; round < 20; round++)
+        {
+            for (var i = 0; i < 500; i++)
+            {
+                ReadThrough(entries, $"cold-{round}-{i}");
+                if (i % 10 == 0)
+                {
+                    var hit = ReadThrough(entries, $"hot-{i / 10}");
+                    if (round >= 10)
+                    {
+                        (hotReads, hotHits) = (hotReads + 1, hotHits + (hit ? 1 : 0));
+                    }
+                }
+            }
+
+            for (var i = 0; i < 150; i++)
+            {
+                ReadThrough(entries, $"hot-{i % 50}");
+            }
+        }
+
+        // CLOCK alone passes every slot several times a round, so each hot key is evicted between its reads.
+        Assert.True(hotHits >= hotReads * 9 / 10, $"{hotHits} of {hotReads} reads of hot keys were hits");
+        Assert.InRange(entries.Count, 1, 100);
+    }
+
+    private static bool ReadThrough(NearCacheEntries entries, string key)
+    {
+        var began = entries.BeginRead();
+        if (entries.TryGet(key, 0, out _))
+        {
+            return true;
+        }
+
+        entries.Store(key, Value, Never, began);
+        return false;
+    }
 }
