@@ -17,8 +17,6 @@ public sealed class Timeline
 
     public int Successes => _successes.Count;
 
-    public void Succeeded() => _successes.Add(_clock.Elapsed);
-
     /// <summary>Records a success that started at <paramref name="started"/> (a <see cref="Now"/>), so its wait counts.</summary>
     public void Succeeded(TimeSpan started)
     {
