@@ -44,6 +44,9 @@ public sealed class DistCacheClient : IDistCache, IAsyncDisposable
     /// <summary>How many writes the keys' primary nodes coordinated and how many went through the entry grain; null when <see cref="DistCacheClientOptions.WriteToPrimary"/> is off.</summary>
     public NodeWriteCounters? NodeWriteCounters => _options.WriteToPrimary ? _router?.WriteCounters : null;
 
+    /// <summary>How many direct operations failed over at once because the routing found a node Failed while they waited.</summary>
+    internal long AbandonedOperations => _router?.Abandoned ?? 0;
+
     private ICacheGrain Cache => _grains.GetGrain<ICacheGrain>(0);
 
     /// <inheritdoc />

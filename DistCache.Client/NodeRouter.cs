@@ -32,6 +32,7 @@ internal sealed class NodeRouter : IAsyncDisposable
     private long _fellBack;
     private long _directWrites;
     private long _fellBackWrites;
+    private long _abandoned;
 
     /// <param name="grains">The Orleans client's grain factory.</param>
     /// <param name="refreshInterval">How often to fetch the routing.</param>
@@ -42,6 +43,9 @@ internal sealed class NodeRouter : IAsyncDisposable
     public NodeReadCounters Counters => new(Interlocked.Read(ref _direct), Interlocked.Read(ref _fellBack));
 
     public NodeWriteCounters WriteCounters => new(Interlocked.Read(ref _directWrites), Interlocked.Read(ref _fellBackWrites));
+
+    /// <summary>How many direct operations a refresh failed over because the routing found a node Failed while they waited.</summary>
+    public long Abandoned => Interlocked.Read(ref _abandoned);
 
     /// <summary>
     /// Sends a set or remove to the key's primary node, or returns null when there is no routing yet. The
@@ -189,7 +193,7 @@ internal sealed class NodeRouter : IAsyncDisposable
 
                 // A silo that died took batches in flight with it, which will never be answered: their callers
                 // fall back now rather than at their timeout, as do requests queued behind them.
-                previous?.AbandonIfAnyFailed(routing.Topology);
+                Interlocked.Add(ref _abandoned, previous?.AbandonIfAnyFailed(routing.Topology) ?? 0);
             }
         }
         catch (Exception)
@@ -242,24 +246,17 @@ internal sealed class NodeRouter : IAsyncDisposable
         /// failed or no longer lists it. Not only that node's: a batch to a live node may have gone through the
         /// dead silo's gateway, and Orleans does not fail a request lost with the gateway that carried it.
         /// </summary>
-        public void AbandonIfAnyFailed(TopologySnapshot topology)
+        /// <returns>How many operations it failed.</returns>
+        public int AbandonIfAnyFailed(TopologySnapshot topology)
         {
             var live = topology.Nodes.Where(n => n.Status != NodeStatus.Failed).Select(n => n.NodeId).ToHashSet();
             if (NodeIds.FirstOrDefault(id => !live.Contains(id)) is not { } failed)
             {
-                return;
+                return 0;
             }
 
             var gone = new NodeUnavailableException($"Node {failed} failed while the operation waited; it may have gone to or through that node's silo.");
-            foreach (var batcher in Batchers)
-            {
-                batcher.Abandon(gone);
-            }
-
-            foreach (var writer in Writers)
-            {
-                writer.Abandon(gone);
-            }
+            return Batchers.Sum(batcher => batcher.Abandon(gone)) + Writers.Sum(writer => writer.Abandon(gone));
         }
 
         /// <summary>Whether <paramref name="routing"/> places keys and batches reads as this does (so the batchers can stay).</summary>

@@ -67,7 +67,8 @@ public sealed class AutoBatcher<TRequest, TResult>
     /// destination known to be gone, whose callers should not wait out the timeout. Results that arrive
     /// later are dropped.
     /// </summary>
-    public void Abandon(Exception error)
+    /// <returns>How many requests it failed now.</returns>
+    public int Abandon(Exception error)
     {
         ArgumentNullException.ThrowIfNull(error);
         List<TaskCompletionSource<TResult>> dropped = [];
@@ -75,7 +76,7 @@ public sealed class AutoBatcher<TRequest, TResult>
         {
             if (_abandoned is not null)
             {
-                return;
+                return 0;
             }
 
             _abandoned = error;
@@ -87,10 +88,7 @@ public sealed class AutoBatcher<TRequest, TResult>
             _sent.ForEach(dropped.AddRange);
         }
 
-        foreach (var done in dropped)
-        {
-            done.TrySetException(error);
-        }
+        return dropped.Count(done => done.TrySetException(error));
     }
 
     private async Task PumpAsync()

@@ -79,7 +79,8 @@ public sealed class AutoBatcherTests
         var queued = batcher.SendAsync(2);
         var gone = new NodeUnavailableException("node-1 failed");
 
-        batcher.Abandon(gone);
+        Assert.Equal(2, batcher.Abandon(gone));
+        Assert.Equal(0, batcher.Abandon(new NodeUnavailableException("again")));
 
         // Long before the one-minute timeout: failed by the abandon itself.
         Assert.Same(gone, await Assert.ThrowsAsync<NodeUnavailableException>(() => inFlight));
