@@ -24,7 +24,8 @@ internal sealed class FrequencySketch
     public FrequencySketch(int capacity)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
-        var width = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Clamp(capacity, 16, 1 << 26) * 16);
+        // 16 counters per entry, at most 64 MiB: past that a bigger table only sharpens the estimates.
+        var width = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Clamp(capacity, 16, 1 << 22) * 16);
         _counters = new byte[width];
         _mask = width - 1;
         _sampleSize = 10 * capacity;

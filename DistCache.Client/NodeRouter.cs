@@ -218,8 +218,7 @@ internal sealed class NodeRouter : IAsyncDisposable
             _ring = new HashRing(
                 routing.Topology.Nodes.Where(n => n.Status != NodeStatus.Failed).Select(n => new RingNode(n.NodeId, n.Silo)),
                 routing.VirtualNodes);
-            NodeIds = _ring.Nodes.Select(n => n.NodeId).ToArray();
-            var nodes = Array.ConvertAll(NodeIds, id => grains.GetGrain<INodeGrain>(id));
+            var nodes = _ring.Nodes.Select(n => grains.GetGrain<INodeGrain>(n.NodeId)).ToArray();
             Batchers = Array.ConvertAll(nodes, node => new AutoBatcher<(string Key, bool VersionOnly), NodeReadResult?>(
                 reads => ReadAsync(node, reads, reader), MaxBatch, MaxInFlightPerNode, routing.ReplicaCallTimeout));
             // A live primary answers within twice its replica call timeout (a replica call may wait that long
@@ -231,9 +230,6 @@ internal sealed class NodeRouter : IAsyncDisposable
         }
 
         public ReadRouting Routing { get => Volatile.Read(ref _routing); set => Volatile.Write(ref _routing, value); }
-
-        /// <summary>Per node on the ring, in the order of <see cref="Batchers"/>: its id.</summary>
-        public string[] NodeIds { get; }
 
         /// <summary>Per node on the ring: its reads, batched.</summary>
         public AutoBatcher<(string Key, bool VersionOnly), NodeReadResult?>[] Batchers { get; }
@@ -250,7 +246,7 @@ internal sealed class NodeRouter : IAsyncDisposable
         public int AbandonIfAnyFailed(TopologySnapshot topology)
         {
             var live = topology.Nodes.Where(n => n.Status != NodeStatus.Failed).Select(n => n.NodeId).ToHashSet();
-            if (NodeIds.FirstOrDefault(id => !live.Contains(id)) is not { } failed)
+            if (_ring.Nodes.Select(n => n.NodeId).FirstOrDefault(id => !live.Contains(id)) is not { } failed)
             {
                 return 0;
             }

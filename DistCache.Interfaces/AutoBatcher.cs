@@ -88,7 +88,13 @@ public sealed class AutoBatcher<TRequest, TResult>
             _sent.ForEach(dropped.AddRange);
         }
 
-        return dropped.Count(done => done.TrySetException(error));
+        var failed = 0;
+        foreach (var done in dropped)
+        {
+            failed += done.TrySetException(error) ? 1 : 0;
+        }
+
+        return failed;
     }
 
     private async Task PumpAsync()
