@@ -14,5 +14,5 @@ internal interface ILoadTarget : IAsyncDisposable
     Task SetAsync(string key, byte[] value);
 
     /// <summary>What the target itself counted during the run worth printing beside the numbers, or null.</summary>
-    string? Remarks() => null;
+    Task<string?> RemarksAsync() => Task.FromResult<string?>(null);
 }

@@ -148,7 +148,7 @@ internal static class LoadCommand
             Console.WriteLine($"{target.Name}: errors of kind {kind}, the first: {message}");
         }
 
-        if (target.Remarks() is { } remarks)
+        if (await target.RemarksAsync() is { } remarks)
         {
             Console.WriteLine($"{target.Name}: {remarks}");
         }

@@ -74,7 +74,7 @@ public sealed class DistCacheClient : IDistCache, IAsyncDisposable
             NodeReadResult? direct = null;
             try
             {
-                direct = await reading;
+                direct = (await reading).Read;
             }
             catch (Exception)
             {
@@ -277,7 +277,7 @@ public sealed class DistCacheClient : IDistCache, IAsyncDisposable
         CacheOperationResult? result = null;
         try
         {
-            result = await CallAsync(() => direct, cancellationToken, bounded: true);
+            result = (await CallAsync(() => direct, cancellationToken, bounded: true)).Write;
         }
         catch (Exception error) when (error is ClusterUnavailableException or NodeUnavailableException or DistCacheTimeoutException)
         {

@@ -5,14 +5,15 @@ namespace DistCache.Client;
 /// <summary>
 /// Sends operations straight to the nodes that hold a key: one Orleans hop instead of two (client to
 /// entry grain to node). It routes with the ring a silo publishes (<see cref="ICacheGrain.GetReadRoutingAsync"/>)
-/// and batches per node.
+/// and batches per node: one batcher per node carries reads and writes alike, so a write does not cost a
+/// message of its own.
 /// <list type="bullet">
 /// <item>Reads it answers only in the plain case: every node asked answered, vouched for its ring, and
 /// (at Quorum and Strong) all hold the same version. Anything else (no routing yet, a failed or slow node,
 /// a ring change, replicas that disagree, the odd Eventual read picked for read repair) is left to the
 /// entry grain, which fails over, repairs and follows hand-offs.</item>
 /// <item>Writes go to the key's primary, which coordinates them as the entry grain would
-/// (<see cref="INodeGrain.CoordinateAsync"/>). When the primary refuses or cannot be reached, the
+/// (<see cref="INodeGrain.ServeAsync"/>). When the primary refuses or cannot be reached, the
 /// caller sends them through the entry grain.</item>
 /// </list>
 /// </summary>
@@ -52,7 +53,7 @@ internal sealed class NodeRouter : IAsyncDisposable
     /// task faults when the node refused or could not take the batch; per-operation errors are in its result.
     /// The caller reports the outcome to <see cref="CountWrite"/>.
     /// </summary>
-    public Task<CacheOperationResult>? TryWrite(CacheOperation operation)
+    public Task<DirectReply>? TryWrite(CacheOperation operation)
     {
         if (_routes is not { } routes)
         {
@@ -60,7 +61,7 @@ internal sealed class NodeRouter : IAsyncDisposable
             return null;
         }
 
-        return routes.Primary(operation.Key) is var primary and >= 0 ? routes.Writers[primary].SendAsync(operation) : null;
+        return routes.Primary(operation.Key) is var primary and >= 0 ? routes.Nodes[primary].SendAsync(new DirectRequest(operation.Key, false, operation)) : null;
     }
 
     /// <summary>Counts a write: coordinated by the primary node, or sent through the entry grain.</summary>
@@ -72,7 +73,7 @@ internal sealed class NodeRouter : IAsyncDisposable
     /// or null when they could not answer alike; a read that fails faults. Either way the caller reports
     /// the outcome to <see cref="Count"/>. Not async itself, so a plain read costs no state machine here.
     /// </summary>
-    public Task<NodeReadResult?>? TryRead(string key, ConsistencyLevel level)
+    public Task<DirectReply>? TryRead(string key, ConsistencyLevel level)
     {
         if (_routes is not { } routes)
         {
@@ -94,17 +95,17 @@ internal sealed class NodeRouter : IAsyncDisposable
         }
 
         var asked = QuorumSize.Required(level, replicas.Length);
-        var value = routes.Batchers[replicas[0]].SendAsync((key, false));
+        var value = routes.Nodes[replicas[0]].SendAsync(new DirectRequest(key, false));
         if (asked == 1)
         {
             return value;
         }
 
         // The value from the primary, only the version from the others: values cross the network once.
-        var versions = new Task<NodeReadResult?>[asked - 1];
+        var versions = new Task<DirectReply>[asked - 1];
         for (var i = 1; i < asked; i++)
         {
-            versions[i - 1] = routes.Batchers[replicas[i]].SendAsync((key, true));
+            versions[i - 1] = routes.Nodes[replicas[i]].SendAsync(new DirectRequest(key, true));
         }
 
         return AgreedAsync(value, versions);
@@ -127,22 +128,22 @@ internal sealed class NodeRouter : IAsyncDisposable
         }
     }
 
-    private Task<NodeReadResult?>? FellBack()
+    private Task<DirectReply>? FellBack()
     {
         Count(answered: false);
         return null;
     }
 
     /// <summary>The value read, if every replica asked holds its version; null if one does not.</summary>
-    private static async Task<NodeReadResult?> AgreedAsync(Task<NodeReadResult?> value, Task<NodeReadResult?>[] versions)
+    private static async Task<DirectReply> AgreedAsync(Task<DirectReply> value, Task<DirectReply>[] versions)
     {
-        var first = await value;
+        var first = (await value).Read;
         foreach (var version in await Task.WhenAll(versions))
         {
-            first = first is not null && version is not null && version.Version == first.Version ? first : null;
+            first = first is not null && version.Read is not null && version.Read.Version == first.Version ? first : null;
         }
 
-        return first;
+        return new DirectReply(first, null);
     }
 
     private void Start()
@@ -206,36 +207,31 @@ internal sealed class NodeRouter : IAsyncDisposable
         }
     }
 
-    /// <summary>One routing: the ring, and per node on it a batcher of reads and one of writes.</summary>
+    /// <summary>One routing: the ring, and per node on it a batcher of its reads and writes.</summary>
     private sealed class Routes
     {
         private readonly HashRing _ring;
         private ReadRouting _routing;
 
-        public Routes(ReadRouting routing, IGrainFactory grains, NodeRouter reader)
+        public Routes(ReadRouting routing, IGrainFactory grains, NodeRouter router)
         {
             _routing = routing;
             _ring = new HashRing(
                 routing.Topology.Nodes.Where(n => n.Status != NodeStatus.Failed).Select(n => new RingNode(n.NodeId, n.Silo)),
                 routing.VirtualNodes);
-            var nodes = _ring.Nodes.Select(n => grains.GetGrain<INodeGrain>(n.NodeId)).ToArray();
-            Batchers = Array.ConvertAll(nodes, node => new AutoBatcher<(string Key, bool VersionOnly), NodeReadResult?>(
-                reads => ReadAsync(node, reads, reader), MaxBatch, MaxInFlightPerNode, routing.ReplicaCallTimeout));
-            // A live primary answers within twice its replica call timeout (a replica call may wait that long
-            // for its batch, then that long in flight); one that does not is likely gone, and the caller
+
+            // A live primary answers writes within twice its replica call timeout (a replica call may wait that
+            // long for its batch, then that long in flight); one that does not is likely gone, and the caller
             // sends the write through the entry grain in the rest of its operation timeout.
-            var writeDeadline = TimeSpan.FromTicks(Math.Min(reader._writeTimeout.Ticks, 2 * routing.ReplicaCallTimeout.Ticks));
-            Writers = Array.ConvertAll(nodes, node => new AutoBatcher<CacheOperation, CacheOperationResult>(
-                node.CoordinateAsync, MaxBatch, MaxInFlightPerNode, writeDeadline));
+            var deadline = TimeSpan.FromTicks(Math.Min(router._writeTimeout.Ticks, 2 * routing.ReplicaCallTimeout.Ticks));
+            Nodes = _ring.Nodes.Select(n => grains.GetGrain<INodeGrain>(n.NodeId)).Select(node => new AutoBatcher<DirectRequest, DirectReply>(
+                requests => ServeAsync(node, requests, router), MaxBatch, MaxInFlightPerNode, deadline)).ToArray();
         }
 
         public ReadRouting Routing { get => Volatile.Read(ref _routing); set => Volatile.Write(ref _routing, value); }
 
-        /// <summary>Per node on the ring: its reads, batched.</summary>
-        public AutoBatcher<(string Key, bool VersionOnly), NodeReadResult?>[] Batchers { get; }
-
-        /// <summary>Per node on the ring, in the order of <see cref="Batchers"/>: the writes it coordinates, batched.</summary>
-        public AutoBatcher<CacheOperation, CacheOperationResult>[] Writers { get; }
+        /// <summary>Per node on the ring: its reads and writes, batched.</summary>
+        public AutoBatcher<DirectRequest, DirectReply>[] Nodes { get; }
 
         /// <summary>
         /// Fails everything waiting on these batchers when <paramref name="topology"/> marks one of their nodes
@@ -252,47 +248,74 @@ internal sealed class NodeRouter : IAsyncDisposable
             }
 
             var gone = new NodeUnavailableException($"Node {failed} failed while the operation waited; it may have gone to or through that node's silo.");
-            return Batchers.Sum(batcher => batcher.Abandon(gone)) + Writers.Sum(writer => writer.Abandon(gone));
+            return Nodes.Sum(node => node.Abandon(gone));
         }
 
-        /// <summary>Whether <paramref name="routing"/> places keys and batches reads as this does (so the batchers can stay).</summary>
+        /// <summary>Whether <paramref name="routing"/> places keys and batches operations as this does (so the batchers can stay).</summary>
         public bool RoutesLike(ReadRouting routing) =>
             routing.RingFingerprint == Routing.RingFingerprint && routing.ReplicationFactor == Routing.ReplicationFactor
             && routing.ReadRepairChance == Routing.ReadRepairChance && routing.ReplicaCallTimeout == Routing.ReplicaCallTimeout;
 
         /// <summary>The most replicas a key has here.</summary>
-        public int MaxReplicas => Math.Min(Routing.ReplicationFactor, Batchers.Length);
+        public int MaxReplicas => Math.Min(Routing.ReplicationFactor, Nodes.Length);
 
         /// <summary>Whether the ring built here is the one the silo routes with.</summary>
         public bool MatchesSilo => _ring.Fingerprint == Routing.RingFingerprint;
 
-        /// <summary>Writes the indexes into <see cref="Batchers"/> of the key's replicas, primary first, and returns how many.</summary>
+        /// <summary>Writes the indexes into <see cref="Nodes"/> of the key's replicas, primary first, and returns how many.</summary>
         public int Replicas(string key, Span<int> into) => _ring.GetReplicas(key, Routing.ReplicationFactor, into);
 
-        /// <summary>The index into <see cref="Writers"/> of the key's primary, or -1 when the ring is empty.</summary>
+        /// <summary>The index into <see cref="Nodes"/> of the key's primary, or -1 when the ring is empty.</summary>
         public int Primary(string key)
         {
             Span<int> primary = stackalloc int[1];
             return _ring.GetReplicas(key, 1, primary) == 1 ? primary[0] : -1;
         }
 
-        private async Task<NodeReadResult?[]> ReadAsync(INodeGrain node, (string Key, bool VersionOnly)[] reads, NodeRouter reader)
+        private async Task<DirectReply[]> ServeAsync(INodeGrain node, DirectRequest[] requests, NodeRouter router)
         {
-            var keys = new string[reads.Length];
-            var versionOnly = new bool[reads.Length];
-            for (var i = 0; i < reads.Length; i++)
+            var writeCount = 0;
+            foreach (var request in requests)
             {
-                (keys[i], versionOnly[i]) = reads[i];
+                writeCount += request.Write is null ? 0 : 1;
             }
 
-            if (await node.ReadAsync(Routing.RingFingerprint, keys, versionOnly) is { } results)
+            var keys = new string[requests.Length - writeCount];
+            var versionOnly = new bool[keys.Length];
+            var writes = new CacheOperation[writeCount];
+            var (r, w) = (0, 0);
+            foreach (var request in requests)
             {
-                return results;
+                if (request.Write is { } write)
+                {
+                    writes[w++] = write;
+                }
+                else
+                {
+                    (keys[r], versionOnly[r]) = (request.Key, request.VersionOnly);
+                    r++;
+                }
             }
 
-            // The node's silo routes with another ring: learn it now. Meanwhile these reads fall back.
-            _ = reader.RefreshAsync();
-            return new NodeReadResult?[reads.Length];
+            // Reads alone fail over after the replica call timeout, as the entry grain's would; with writes among
+            // them they wait as long as the writes may (the batcher's deadline).
+            var serving = node.ServeAsync(Routing.RingFingerprint, keys, versionOnly, writes);
+            var reply = await (writes.Length == 0 ? serving.WaitAsync(Routing.ReplicaCallTimeout) : serving);
+            if (reply.Reads is null && keys.Length > 0)
+            {
+                // The node's silo routes with another ring: learn it now. Meanwhile these reads fall back.
+                _ = router.RefreshAsync();
+            }
+
+            // Back in request order; a node that could not vouch for its reads answered none of them (null).
+            var replies = new DirectReply[requests.Length];
+            (r, w) = (0, 0);
+            for (var i = 0; i < requests.Length; i++)
+            {
+                replies[i] = requests[i].Write is null ? new DirectReply(reply.Reads?[r++], null) : new DirectReply(null, reply.Writes[w++]);
+            }
+
+            return replies;
         }
     }
 }

@@ -69,7 +69,7 @@ public interface ICacheGrain : IGrainWithIntegerKey
 
     /// <summary>
     /// The topology and ring parameters this silo routes with, for clients that read straight from the
-    /// nodes (<see cref="INodeGrain.ReadAsync"/>). Answered from the silo's cached topology.
+    /// nodes (<see cref="INodeGrain.ServeAsync"/>). Answered from the silo's cached topology.
     /// </summary>
     /// <exception cref="NoNodesException">No node is registered.</exception>
     Task<ReadRouting> GetReadRoutingAsync();

@@ -32,28 +32,28 @@ public interface INodeGrain : IGrainWithStringKey
     Task<NodeOperationResult[]> ExecuteAsync([Immutable] NodeOperation[] operations);
 
     /// <summary>
-    /// A client's reads, straight to the node (see <see cref="ICacheGrain.GetReadRoutingAsync"/>): what
-    /// the node holds for each key, tombstones included. Null when its silo routes with another ring than
-    /// <paramref name="ring"/>; a null answer for a key the node does not hold while keys may still be
-    /// moving to it (a miss proves nothing then). The client reads those through <see cref="ICacheGrain"/>.
+    /// A client's operations straight to the node, reads and writes in one call (see
+    /// <see cref="ICacheGrain.GetReadRoutingAsync"/>): one hop instead of two (client to entry grain to node),
+    /// and one message for the operations many callers have in flight to the node.
+    /// <list type="bullet">
+    /// <item>Reads: what the node holds for each key, tombstones included, unless its silo routes with another
+    /// ring than <paramref name="ring"/>, or the key is absent while keys may still be moving to it (a miss
+    /// proves nothing then). The client reads those through <see cref="ICacheGrain"/>.</item>
+    /// <item>Writes, sent to each key's primary: the node coordinates each as <see cref="ICacheGrain.ExecuteAsync"/>
+    /// would, routing with its silo's topology, stamping the version and replicating at the operation's level;
+    /// its own replica's part it applies in place, without a call.</item>
+    /// </list>
+    /// A node out of service refuses the whole call, and the client sends its operations through <see cref="ICacheGrain"/>.
     /// </summary>
-    /// <param name="ring">The <see cref="ReadRouting.RingFingerprint"/> the client routed with.</param>
-    /// <param name="keys">The keys, already validated by the client.</param>
+    /// <param name="ring">The <see cref="ReadRouting.RingFingerprint"/> the client routed its reads with.</param>
+    /// <param name="keys">The keys to read, already validated by the client.</param>
     /// <param name="versionOnly">
     /// Per key, whether to leave the value out of the answer and send only the version: a Quorum or Strong
     /// read takes the value from one replica and compares versions with the others, so values cross the
     /// network once. Null to send every value.
     /// </param>
-    Task<NodeReadResult?[]?> ReadAsync(ulong ring, [Immutable] string[] keys, [Immutable] bool[]? versionOnly);
-
-    /// <summary>
-    /// A client's sets and removes, sent to each key's primary node: one hop instead of two (client to
-    /// entry grain to node). The node coordinates each operation as <see cref="ICacheGrain.ExecuteAsync"/>
-    /// would, routing with its silo's topology, stamping the version and replicating at the operation's
-    /// level; its own replica's part it applies in place, without a call. A node out of service refuses the
-    /// whole batch, and the client sends it through <see cref="ICacheGrain"/> instead.
-    /// </summary>
-    Task<CacheOperationResult[]> CoordinateAsync([Immutable] CacheOperation[] operations);
+    /// <param name="writes">The sets and removes this node is the primary for.</param>
+    Task<NodeServeReply> ServeAsync(ulong ring, [Immutable] string[] keys, [Immutable] bool[]? versionOnly, [Immutable] CacheOperation[] writes);
 
     /// <summary>
     /// Applies entries copied from another node; each one only if it is newer than what this node

@@ -1,7 +1,7 @@
 namespace DistCache.Replication;
 
 /// <summary>
-/// The node coordinating a write (<see cref="INodeGrain.CoordinateAsync"/>), seen from
+/// The node coordinating a write (<see cref="INodeGrain.ServeAsync"/>), seen from
 /// <see cref="ReplicatedCache"/>: when it is one of the key's replicas, its part of the write is applied
 /// in place instead of by a grain call to itself. Called only from that node's own turns.
 /// </summary>

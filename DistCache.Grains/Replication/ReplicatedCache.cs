@@ -76,7 +76,7 @@ internal sealed class ReplicatedCache(
 
     /// <summary>
     /// Runs a client's batch: every operation concurrently, each failing on its own. A node that coordinates
-    /// the batch (<see cref="INodeGrain.CoordinateAsync"/>) passes itself as <paramref name="local"/>.
+    /// the batch (<see cref="INodeGrain.ServeAsync"/>) passes itself as <paramref name="local"/>.
     /// </summary>
     public async Task<CacheOperationResult[]> ExecuteAsync(CacheOperation[] operations, ILocalReplica? local = null)
     {

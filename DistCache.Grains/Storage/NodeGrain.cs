@@ -40,6 +40,8 @@ internal sealed partial class NodeGrain(
     private bool _inOutage;
     private bool _leaving;
     private bool _lostData;
+    private long _directCalls;
+    private long _directOperations;
 
     public string NodeId => _registration.NodeId;
 
@@ -130,24 +132,37 @@ internal sealed partial class NodeGrain(
         return Task.FromResult(results);
     }
 
-    public Task<CacheOperationResult[]> CoordinateAsync(CacheOperation[] operations)
+    public Task<NodeServeReply> ServeAsync(ulong ring, string[] keys, bool[]? versionOnly, CacheOperation[] writes)
     {
         EnsureInService();
+        _directCalls++;
+        _directOperations += keys.Length + writes.Length;
 
         // This node's own part of each write is applied in place, in this turn (or, on a silo still fetching
         // its first topology, in the turn that resumes after it). The waits for the other replicas run off
         // this activation, which meanwhile serves other requests.
-        return cache.ExecuteAsync(operations, local: this);
+        var writing = writes.Length == 0 ? null : cache.ExecuteAsync(writes, local: this);
+        var reads = Read(ring, keys, versionOnly);
+        return writing is null ? Task.FromResult(new NodeServeReply(reads, []))
+            : writing.IsCompletedSuccessfully ? Task.FromResult(new NodeServeReply(reads, writing.Result))
+            : AfterWritesAsync(reads, writing);
+
+        static async Task<NodeServeReply> AfterWritesAsync(NodeReadResult?[]? reads, Task<CacheOperationResult[]> writing) =>
+            new(reads, await writing);
     }
 
-    public Task<NodeReadResult?[]?> ReadAsync(ulong ring, string[] keys, bool[]? versionOnly)
+    /// <summary>The client's direct reads: null when it routed with another ring, or for a miss while keys may be moving here.</summary>
+    private NodeReadResult?[]? Read(ulong ring, string[] keys, bool[]? versionOnly)
     {
-        EnsureInService();
+        if (keys.Length == 0)
+        {
+            return [];
+        }
 
         // Same ring as the client routed with, or nothing; and no miss while keys may be on their way here.
         if (_transferring is not null || topology.Current is not { } current || current.Ring.Fingerprint != ring)
         {
-            return Task.FromResult<NodeReadResult?[]?>(null);
+            return null;
         }
 
         var results = new NodeReadResult?[keys.Length];
@@ -159,7 +174,7 @@ internal sealed partial class NodeGrain(
                 : result;
         }
 
-        return Task.FromResult<NodeReadResult?[]?>(results);
+        return results;
     }
 
     public Task<int> ImportAsync(IReadOnlyList<TransferEntry> entries)
@@ -178,6 +193,8 @@ internal sealed partial class NodeGrain(
             AntiEntropyRounds = _antiEntropyRounds,
             AntiEntropyDigestBytes = _antiEntropyDigestBytes,
             AntiEntropyEntries = _antiEntropyEntries,
+            DirectCalls = _directCalls,
+            DirectOperations = _directOperations,
         });
 
     public Task SimulateOutageAsync(bool inOutage)

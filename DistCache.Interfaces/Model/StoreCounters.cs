@@ -60,4 +60,10 @@ public sealed record StoreCounters
 
     /// <summary>Entries this node sent to a peer because anti-entropy found them missing or older there (or in conflict).</summary>
     [Id(18)] public long AntiEntropyEntries { get; init; }
+
+    /// <summary>Calls clients made straight to this node (<see cref="INodeGrain.ServeAsync"/>).</summary>
+    [Id(19)] public long DirectCalls { get; init; }
+
+    /// <summary>The reads and writes those calls carried: divided by <see cref="DirectCalls"/>, how well clients batch.</summary>
+    [Id(20)] public long DirectOperations { get; init; }
 }

@@ -85,16 +85,16 @@ public sealed class NodeReadTests(ClientCluster fixture)
         // Every silo learns the ring and leaves its hand-off window on its own; the node answers once its silo has.
         NodeReadResult?[]? answers = null;
         await Eventually.TrueAsync(
-            async () => (answers = await primary.ReadAsync(routing.RingFingerprint, [key, TestKey.New(suffix: "-absent")], null)) is [not null, not null],
+            async () => (answers = (await primary.ServeAsync(routing.RingFingerprint, [key, TestKey.New(suffix: "-absent")], null, [])).Reads) is [not null, not null],
             "the primary to vouch for its answers");
         Assert.Equal([3], answers![0]!.Value);
         Assert.True(answers[1]!.Version.IsNone);
 
-        var versionOnly = await primary.ReadAsync(routing.RingFingerprint, [key], [true]);
+        var versionOnly = (await primary.ServeAsync(routing.RingFingerprint, [key], [true], [])).Reads;
         Assert.Null(versionOnly![0]!.Value);
         Assert.Equal(answers[0]!.Version, versionOnly[0]!.Version);
 
-        Assert.Null(await primary.ReadAsync(routing.RingFingerprint + 1, [key], null));
+        Assert.Null((await primary.ServeAsync(routing.RingFingerprint + 1, [key], null, [])).Reads);
     }
 
     [Fact]

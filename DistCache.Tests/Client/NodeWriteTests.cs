@@ -82,6 +82,46 @@ public sealed class NodeWriteTests(ClientCluster fixture)
     }
 
     [Fact]
+    public async Task WritesRideInTheCallsThatCarryReadsToTheirPrimary()
+    {
+        await using var services = ClientFactory.Services(fixture);
+        var (cache, client) = await ReadyAsync(services);
+        var keys = await KeysOnOnePrimaryAsync(10);
+        await Task.WhenAll(keys.Select(key => cache.SetBytesAsync(key, [1], Strong)));
+        await Eventually.TrueAsync(async () =>
+        {
+            // Out of the cluster's hand-off window, which sends Quorum reads through the entry grain.
+            var direct = client.NodeReadCounters!.Direct;
+            await cache.GetBytesAsync(keys[0], ConsistencyLevel.Quorum);
+            return client.NodeReadCounters.Direct > direct;
+        }, "the client to read straight from the nodes");
+        var primary = fixture.Node((await fixture.Cache.GetReplicasAsync(keys[0]))[0]);
+
+        // Two reads take the node's two batch slots; the writes and reads issued behind them queue together.
+        // One batcher per node sends them in as few as one more call. With reads and writes batched apart, each
+        // kind would take at least three (two alone, then the rest): six in all. A burst can take more calls
+        // when its first answers come back before it is all issued (a preempted test thread), so try a few.
+        var fewest = long.MaxValue;
+        for (var burst = 0; burst < 5 && fewest > 5; burst++)
+        {
+            var before = await primary.GetCountersAsync();
+            List<Task> operations = [cache.GetBytesAsync(keys[0], ConsistencyLevel.Quorum), cache.GetBytesAsync(keys[1], ConsistencyLevel.Quorum)];
+            for (var i = 2; i < 6; i++)
+            {
+                operations.Add(cache.SetBytesAsync(keys[i], [(byte)burst], new DistCacheEntryOptions { Consistency = ConsistencyLevel.Quorum }));
+                operations.Add(cache.GetBytesAsync(keys[i + 4], ConsistencyLevel.Quorum));
+            }
+
+            await Task.WhenAll(operations);
+            var after = await primary.GetCountersAsync();
+            Assert.Equal(before.DirectOperations + operations.Count, after.DirectOperations);
+            fewest = Math.Min(fewest, after.DirectCalls - before.DirectCalls);
+        }
+
+        Assert.True(fewest <= 5, $"10 reads and writes to one node took {fewest} calls at the fewest, as if batched apart");
+    }
+
+    [Fact]
     public async Task TurnedOffWritesGoThroughTheEntryGrain()
     {
         await using var services = ClientFactory.Services(fixture, o => o.WriteToPrimary = false);
@@ -94,6 +134,25 @@ public sealed class NodeWriteTests(ClientCluster fixture)
     }
 
     /// <summary>A client that has its routing, so its writes go to the primaries.</summary>
+    /// <summary>New keys that all have the same primary node.</summary>
+    private async Task<string[]> KeysOnOnePrimaryAsync(int count)
+    {
+        List<string> keys = [];
+        string? primary = null;
+        while (keys.Count < count)
+        {
+            var key = TestKey.New(suffix: $"-{keys.Count}");
+            var first = (await fixture.Cache.GetReplicasAsync(key))[0];
+            primary ??= first;
+            if (first == primary)
+            {
+                keys.Add(key);
+            }
+        }
+
+        return [.. keys];
+    }
+
     private static async Task<(IDistCache Cache, DistCacheClient Client)> ReadyAsync(ServiceProvider services)
     {
         var cache = services.Cache();
