@@ -15,7 +15,6 @@ internal static class LoadCommand
     {
         Console.WriteLine($"Workload: {settings.Describe()}");
         Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");
-        var results = new List<LoadResult>();
 
         // Ctrl+C and SIGTERM end the run early but cleanly: the targets are disposed, so the servers and
         // silos they started stop with it instead of loading the machine under every later run. A second
@@ -29,38 +28,32 @@ internal static class LoadCommand
 
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupt);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Interrupt);
-        foreach (var name in settings.Targets.TakeWhile(_ => !interrupted.IsCancellationRequested))
+        var rounds = new List<List<LoadResult>>();
+        for (var round = 1; round <= settings.Rounds && !interrupted.IsCancellationRequested; round++)
         {
-            await using var target = Create(name, settings.NodesPerSilo);
-            string? skipped;
-            try
+            var results = new List<LoadResult>();
+            rounds.Add(results);
+            foreach (var name in settings.Targets.TakeWhile(_ => !interrupted.IsCancellationRequested))
             {
-                skipped = await target.StartAsync();
-            }
-            catch (Exception error)
-            {
-                skipped = $"could not start: {error.GetType().Name}: {error.Message.Split('\n')[0]}";
+                results.Add(await RunTargetAsync(name, settings, interrupted.Token));
             }
 
-            if (skipped is not null)
+            Console.WriteLine();
+            if (settings.Rounds > 1)
             {
-                Console.WriteLine($"{name}: skipped, {skipped}");
-                results.Add(new LoadResult(name, 0, 0, 0, 0, 0, 0, skipped));
-                continue;
+                Console.WriteLine($"Round {round} of {settings.Rounds}:");
             }
 
-            try
-            {
-                results.Add(await RunAsync(target, settings, interrupted.Token));
-            }
-            catch (Exception) when (interrupted.IsCancellationRequested)
-            {
-                // Interrupted while writing the keys, before there was anything to measure.
-            }
+            Console.WriteLine(Table(results));
         }
 
-        Console.WriteLine();
-        Console.WriteLine(Table(results));
+        if (settings.Rounds > 1)
+        {
+            Console.WriteLine();
+            Console.WriteLine($"Medians over {rounds.Count} rounds (each ratio against redis in the same round):");
+            Console.WriteLine(Summary(rounds));
+        }
+
         if (interrupted.IsCancellationRequested)
         {
             Console.WriteLine("Interrupted: the last target's numbers cover only the time it ran, and the targets after it did not run.");
@@ -68,6 +61,73 @@ internal static class LoadCommand
         }
 
         return 0;
+    }
+
+    /// <summary>Starts one target, runs the workload on it, and stops it; a target that cannot start here is reported as skipped.</summary>
+    private static async Task<LoadResult> RunTargetAsync(string name, LoadSettings settings, CancellationToken interrupted)
+    {
+        await using var target = Create(name, settings.NodesPerSilo);
+        string? skipped;
+        try
+        {
+            skipped = await target.StartAsync();
+        }
+        catch (Exception error)
+        {
+            skipped = $"could not start: {error.GetType().Name}: {error.Message.Split('\n')[0]}";
+        }
+
+        if (skipped is not null)
+        {
+            Console.WriteLine($"{name}: skipped, {skipped}");
+            return new LoadResult(name, 0, 0, 0, 0, 0, 0, skipped);
+        }
+
+        try
+        {
+            return await RunAsync(target, settings, interrupted);
+        }
+        catch (Exception) when (interrupted.IsCancellationRequested)
+        {
+            // Interrupted while writing the keys, before there was anything to measure.
+            return new LoadResult(name, 0, 0, 0, 0, 0, 0, "interrupted");
+        }
+    }
+
+    /// <summary>Per target, the median of its rounds: throughput, ratio to redis in the same round, and p99.</summary>
+    public static string Summary(IReadOnlyList<IReadOnlyList<LoadResult>> rounds)
+    {
+        var lines = new List<string>
+        {
+            "| target | runs | ops/s | vs redis (range) | p99 (ms) | errors |",
+            "|---|---:|---:|---|---:|---:|",
+        };
+        foreach (var target in rounds.SelectMany(r => r).Select(r => r.Target).Distinct())
+        {
+            var runs = rounds.SelectMany(round => round.Where(r => r.Target == target && r.Skipped is null)
+                .Select(r => (Result: r, Redis: round.FirstOrDefault(x => x.Target == "redis" && x.Skipped is null)?.OpsPerSecond))).ToList();
+            if (runs.Count == 0)
+            {
+                lines.Add($"| {target} | 0 | | | | |");
+                continue;
+            }
+
+            var ratios = runs.Where(r => r.Redis is > 0).Select(r => r.Result.OpsPerSecond / r.Redis!.Value).ToList();
+            var vsRedis = ratios.Count == 0 ? "n/a"
+                : $"{Median(ratios).ToString("0.00x", CultureInfo.InvariantCulture)} ({ratios.Min().ToString("0.00x", CultureInfo.InvariantCulture)} to {ratios.Max().ToString("0.00x", CultureInfo.InvariantCulture)})";
+            var ops = Median(runs.Select(r => r.Result.OpsPerSecond).ToList());
+            var p99 = Median(runs.Select(r => r.Result.P99 / 1000.0).ToList());
+            lines.Add($"| {target} | {runs.Count} | {ops.ToString("N0", CultureInfo.InvariantCulture)} | {vsRedis} | {p99.ToString("0.00", CultureInfo.InvariantCulture)} | {runs.Sum(r => r.Result.Errors)} |");
+        }
+
+        return string.Join('\n', lines);
+    }
+
+    private static double Median(List<double> values)
+    {
+        values.Sort();
+        var middle = values.Count / 2;
+        return values.Count % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
     }
 
     public static string Table(IReadOnlyList<LoadResult> results)

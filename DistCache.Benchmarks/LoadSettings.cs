@@ -30,10 +30,13 @@ internal sealed record LoadSettings
     /// <summary>Cache nodes in each DistCache silo (the silo's default is 3; RF 3 on one silo needs 3).</summary>
     public int NodesPerSilo { get; init; } = 3;
 
-    public string Describe() =>
-        $"{Workers} workers, {Keys:N0} keys, {ValueBytes} B values, {ReadRatio:P0} reads, {(Zipfian ? "Zipfian (s=0.99)" : "uniform")} keys, {Warmup.TotalSeconds:0} s warm-up, {Duration.TotalSeconds:0} s measured, {NodesPerSilo} DistCache nodes per silo";
+    /// <summary>How many times to run the targets, in turn, so that each gets several runs spread over the same period.</summary>
+    public int Rounds { get; init; } = 1;
 
-    /// <summary>Options: --targets a,b --workers N --keys N --value-bytes N --reads 0.9 --zipf --duration S --warmup S --nodes-per-silo N.</summary>
+    public string Describe() =>
+        $"{Workers} workers, {Keys:N0} keys, {ValueBytes} B values, {ReadRatio:P0} reads, {(Zipfian ? "Zipfian (s=0.99)" : "uniform")} keys, {Warmup.TotalSeconds:0} s warm-up, {Duration.TotalSeconds:0} s measured, {NodesPerSilo} DistCache nodes per silo{(Rounds > 1 ? $", {Rounds} rounds" : "")}";
+
+    /// <summary>Options: --targets a,b --workers N --keys N --value-bytes N --reads 0.9 --zipf --duration S --warmup S --nodes-per-silo N --rounds N.</summary>
     public static LoadSettings Parse(string[] args)
     {
         var settings = new LoadSettings();
@@ -52,6 +55,7 @@ internal sealed record LoadSettings
                 "--duration" => settings with { Duration = TimeSpan.FromSeconds(Int()) },
                 "--warmup" => settings with { Warmup = TimeSpan.FromSeconds(Int()) },
                 "--nodes-per-silo" => settings with { NodesPerSilo = Int() },
+                "--rounds" => settings with { Rounds = Int() },
                 _ => throw new ArgumentException($"Unknown option '{args[i]}'."),
             };
         }
@@ -59,6 +63,11 @@ internal sealed record LoadSettings
         if (settings.Workers <= 0 || settings.Keys <= 0 || settings.ValueBytes < 0 || settings.ReadRatio is < 0 or > 1 || settings.Duration <= TimeSpan.Zero || settings.NodesPerSilo <= 0)
         {
             throw new ArgumentException($"Settings out of range: {settings.Describe()}");
+        }
+
+        if (settings.Rounds <= 0)
+        {
+            throw new ArgumentException($"--rounds must be at least 1, not {settings.Rounds}.");
         }
 
         var unknown = settings.Targets.Except(AllTargets).ToList();
