@@ -222,10 +222,12 @@ internal sealed class NodeRouter : IAsyncDisposable
 
             // A live primary answers writes within twice its replica call timeout (a replica call may wait that
             // long for its batch, then that long in flight); one that does not is likely gone, and the caller
-            // sends the write through the entry grain in the rest of its operation timeout.
+            // sends the write through the entry grain in the rest of its operation timeout. Reads alone fail
+            // over after the replica call timeout, as the entry grain's would; beside writes they wait as long.
             var deadline = TimeSpan.FromTicks(Math.Min(router._writeTimeout.Ticks, 2 * routing.ReplicaCallTimeout.Ticks));
             Nodes = _ring.Nodes.Select(n => grains.GetGrain<INodeGrain>(n.NodeId)).Select(node => new AutoBatcher<DirectRequest, DirectReply>(
-                requests => ServeAsync(node, requests, router), MaxBatch, MaxInFlightPerNode, deadline)).ToArray();
+                requests => ServeAsync(node, requests, router), MaxBatch, MaxInFlightPerNode, deadline,
+                requests => Array.Exists(requests, r => r.Write is not null) ? deadline : routing.ReplicaCallTimeout)).ToArray();
         }
 
         public ReadRouting Routing { get => Volatile.Read(ref _routing); set => Volatile.Write(ref _routing, value); }
@@ -297,10 +299,7 @@ internal sealed class NodeRouter : IAsyncDisposable
                 }
             }
 
-            // Reads alone fail over after the replica call timeout, as the entry grain's would; with writes among
-            // them they wait as long as the writes may (the batcher's deadline).
-            var serving = node.ServeAsync(Routing.RingFingerprint, keys, versionOnly, writes);
-            var reply = await (writes.Length == 0 ? serving.WaitAsync(Routing.ReplicaCallTimeout) : serving);
+            var reply = await node.ServeAsync(Routing.RingFingerprint, keys, versionOnly, writes);
             if (reply.Reads is null && keys.Length > 0)
             {
                 // The node's silo routes with another ring: learn it now. Meanwhile these reads fall back.

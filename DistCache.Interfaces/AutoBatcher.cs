@@ -19,6 +19,7 @@ public sealed class AutoBatcher<TRequest, TResult>
     private readonly int _maxBatch;
     private readonly int _maxInFlight;
     private readonly TimeSpan _timeout;
+    private readonly Func<TRequest[], TimeSpan>? _batchTimeout;
     private readonly Queue<(TRequest Request, TaskCompletionSource<TResult> Done, long QueuedAt)> _pending = new();
     private readonly List<TaskCompletionSource<TResult>[]> _sent = [];
     private Exception? _abandoned;
@@ -27,13 +28,20 @@ public sealed class AutoBatcher<TRequest, TResult>
     /// <param name="send">Sends one batch; must return one result per request, in order.</param>
     /// <param name="maxBatch">The most requests in one batch.</param>
     /// <param name="maxInFlight">The most batches in flight at once.</param>
-    /// <param name="timeout">How long a batch may take; after it, its requests fail with <see cref="TimeoutException"/>.</param>
-    public AutoBatcher(Func<TRequest[], Task<TResult[]>> send, int maxBatch, int maxInFlight, TimeSpan timeout)
+    /// <param name="timeout">
+    /// How long a batch may take; after it, its requests fail with <see cref="TimeoutException"/>. Also how long
+    /// a request may wait for a batch to leave.
+    /// </param>
+    /// <param name="batchTimeout">
+    /// How long a given batch may take, when some batches should fail sooner than <paramref name="timeout"/>
+    /// (never later); null for <paramref name="timeout"/> always.
+    /// </param>
+    public AutoBatcher(Func<TRequest[], Task<TResult[]>> send, int maxBatch, int maxInFlight, TimeSpan timeout, Func<TRequest[], TimeSpan>? batchTimeout = null)
     {
         ArgumentNullException.ThrowIfNull(send);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBatch);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxInFlight);
-        (_send, _maxBatch, _maxInFlight, _timeout) = (send, maxBatch, maxInFlight, timeout);
+        (_send, _maxBatch, _maxInFlight, _timeout, _batchTimeout) = (send, maxBatch, maxInFlight, timeout, batchTimeout);
     }
 
     /// <summary>Adds a request to the next batch; completes with its result.</summary>
@@ -150,7 +158,8 @@ public sealed class AutoBatcher<TRequest, TResult>
 
             try
             {
-                var results = await _send(requests).WaitAsync(_timeout).ConfigureAwait(false);
+                var limit = _batchTimeout is null ? _timeout : TimeSpan.FromTicks(Math.Min(_batchTimeout(requests).Ticks, _timeout.Ticks));
+                var results = await _send(requests).WaitAsync(limit).ConfigureAwait(false);
                 if (results.Length != requests.Length)
                 {
                     throw new InvalidOperationException($"A batch of {requests.Length} requests got {results.Length} results.");

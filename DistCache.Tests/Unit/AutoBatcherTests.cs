@@ -66,6 +66,22 @@ public sealed class AutoBatcherTests
     }
 
     [Fact]
+    public async Task ABatchGivenAShorterTimeoutFailsAtItAndNoBatchOutlivesTheBatchersTimeout()
+    {
+        var hang = new TaskCompletionSource<int[]>();
+        var batcher = new AutoBatcher<int, int>(
+            _ => hang.Task, maxBatch: 1, maxInFlight: 2, TimeSpan.FromSeconds(2), batch => batch[0] < 0 ? TimeSpan.FromMilliseconds(50) : TimeSpan.FromHours(1));
+
+        var patient = batcher.SendAsync(1);
+        var hasty = batcher.SendAsync(-1);
+
+        await Assert.ThrowsAsync<TimeoutException>(() => hasty);
+        Assert.False(patient.IsCompleted, "a batch must not fail at another batch's shorter timeout");
+        Assert.Same(patient, await Task.WhenAny(patient, Task.Delay(TimeSpan.FromMinutes(1))));
+        await Assert.ThrowsAsync<TimeoutException>(() => patient);
+    }
+
+    [Fact]
     public async Task AbandoningFailsWhatIsInFlightOrQueuedAtOnceAndEveryLaterRequest()
     {
         var hang = new TaskCompletionSource<int[]>();
