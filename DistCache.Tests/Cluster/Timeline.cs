@@ -8,8 +8,7 @@ public sealed class Timeline
 {
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly ConcurrentBag<TimeSpan> _failures = [];
-    private readonly ConcurrentBag<TimeSpan> _successes = [];
-    private readonly ConcurrentBag<(TimeSpan Started, TimeSpan Ended)> _spans = [];
+    private readonly ConcurrentBag<(TimeSpan Started, TimeSpan Ended)> _successes = [];
 
     public TimeSpan Now => _clock.Elapsed;
 
@@ -18,12 +17,7 @@ public sealed class Timeline
     public int Successes => _successes.Count;
 
     /// <summary>Records a success that started at <paramref name="started"/> (a <see cref="Now"/>), so its wait counts.</summary>
-    public void Succeeded(TimeSpan started)
-    {
-        var now = _clock.Elapsed;
-        _successes.Add(now);
-        _spans.Add((started, now));
-    }
+    public void Succeeded(TimeSpan started) => _successes.Add((started, _clock.Elapsed));
 
     public void Failed() => _failures.Add(_clock.Elapsed);
 
@@ -41,7 +35,7 @@ public sealed class Timeline
             return TimeSpan.Zero;
         }
 
-        var recovered = _successes.Where(s => s > firstFailure).DefaultIfEmpty(_clock.Elapsed).Min();
+        var recovered = _successes.Select(s => s.Ended).Where(ended => ended > firstFailure).DefaultIfEmpty(_clock.Elapsed).Min();
         return recovered - firstFailure;
     }
 
@@ -50,5 +44,5 @@ public sealed class Timeline
     /// how long a caller waited across a fault, which the outage (failures only) does not show.
     /// </summary>
     public TimeSpan LongestSuccessAfter(TimeSpan from) =>
-        _spans.Where(s => s.Ended >= from).Select(s => s.Ended - s.Started).DefaultIfEmpty(TimeSpan.Zero).Max();
+        _successes.Where(s => s.Ended >= from).Select(s => s.Ended - s.Started).DefaultIfEmpty(TimeSpan.Zero).Max();
 }
