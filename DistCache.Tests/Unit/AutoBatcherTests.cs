@@ -106,4 +106,76 @@ public sealed class AutoBatcherTests
         Assert.True(inFlight.IsFaulted);
         Assert.Equal(1, Volatile.Read(ref sends));
     }
+
+    [Fact]
+    public async Task WithInlineContinuationsTheCallersRunOnTheReceivingThreadAndWhatTheySendLeavesTogether()
+    {
+        var batches = new List<int[]>();
+        var answers = new Queue<(TaskCompletionSource<int[]> Answer, int[] Items)>();
+        var batcher = new AutoBatcher<int, int>(items =>
+        {
+            var answer = new TaskCompletionSource<int[]>();
+            lock (batches)
+            {
+                batches.Add(items);
+                answers.Enqueue((answer, items));
+            }
+
+            return answer.Task;
+        }, maxBatch: 10, maxInFlight: 1, TimeSpan.FromMinutes(1), inlineContinuations: true);
+
+        // Off xUnit's synchronization context, where .NET never runs continuations inline.
+        var callers = await Task.Run(() =>
+        {
+            var ranOn = new int[4];
+            async Task<int> CallerAsync(int id)
+            {
+                var first = await batcher.SendAsync(id).ConfigureAwait(false);
+                ranOn[id] = Environment.CurrentManagedThreadId;
+                return await batcher.SendAsync(first + 100).ConfigureAwait(false);
+            }
+
+            void AnswerNext()
+            {
+                (TaskCompletionSource<int[]> Answer, int[] Items) next;
+                lock (batches)
+                {
+                    next = answers.Dequeue();
+                }
+
+                next.Answer.SetResult(next.Items);
+            }
+
+            // 1 leaves alone; 2 and 3 wait. Answering a batch here runs its callers here, before the answer returns.
+            var callers = new[] { CallerAsync(1), CallerAsync(2), CallerAsync(3) };
+            AnswerNext();
+            Assert.Equal(Environment.CurrentManagedThreadId, ranOn[1]);
+            AnswerNext();
+            Assert.Equal(Environment.CurrentManagedThreadId, ranOn[2]);
+            Assert.Equal(Environment.CurrentManagedThreadId, ranOn[3]);
+            AnswerNext();
+            return callers;
+        });
+
+        var results = await Task.WhenAll(callers);
+        Assert.Equal([101, 102, 103], results);
+
+        // 102 and 103 were sent while the batch [2, 3, 101] was handed out: they waited for it to end, together.
+        Assert.Equal([[1], [2, 3, 101], [102, 103]], batches);
+    }
+
+    [Fact]
+    public async Task AContinuationThatBlocksOnItsNextRequestIsStillAnswered()
+    {
+        var first = new TaskCompletionSource<int[]>();
+        var batcher = new AutoBatcher<int, int>(
+            items => items[0] == 1 ? first.Task : Task.Run(() => items), maxBatch: 10, maxInFlight: 1, TimeSpan.FromMinutes(1), inlineContinuations: true);
+
+        // Run on the thread that hands out the first answer, waiting synchronously for a second request to the same
+        // batcher: only the relay can send that one, since the waiting thread is the one that would.
+        var blocking = batcher.SendAsync(1).ContinueWith(_ => batcher.SendAsync(2).Result, TaskContinuationOptions.ExecuteSynchronously);
+        _ = Task.Run(() => first.SetResult([1]));
+
+        Assert.Equal(2, await blocking.WaitAsync(TimeSpan.FromSeconds(30)));
+    }
 }
