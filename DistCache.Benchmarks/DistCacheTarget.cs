@@ -10,10 +10,9 @@ namespace DistCache.Benchmarks;
 /// <summary>
 /// DistCache: silo processes (the real DistCache.Silo program, Release) and the DistCache.Client library;
 /// <c>-twohop</c> targets turn off the client's direct reads and writes, so every operation goes through the entry grain;
-/// <c>-near</c> targets turn on the client's near cache (its default size, 10,000 entries);
-/// <c>-threadpool</c> targets turn off <see cref="DistCacheClientOptions.InlineContinuations"/>, so every reply wakes a thread-pool thread.
+/// <c>-near</c> targets turn on the client's near cache (its default size, 10,000 entries).
 /// </summary>
-internal sealed class DistCacheTarget(int silos, int replicationFactor, ConsistencyLevel level, int nodesPerSilo, bool direct = true, bool near = false, bool inline = true) : ILoadTarget
+internal sealed class DistCacheTarget(int silos, int replicationFactor, ConsistencyLevel level, int nodesPerSilo, bool direct = true, bool near = false) : ILoadTarget
 {
     private readonly List<ChildProcess> _silos = [];
     private IHost? _host;
@@ -23,7 +22,7 @@ internal sealed class DistCacheTarget(int silos, int replicationFactor, Consiste
     /// <summary>The silos' hand-off window (1 minute by default), shortened so a run reaches the steady state sooner.</summary>
     private static readonly TimeSpan HandoffWindow = TimeSpan.FromSeconds(10);
 
-    public string Name => $"distcache-{silos}silo-rf{replicationFactor}-{level.ToString().ToLowerInvariant()}{(direct ? "" : "-twohop")}{(near ? "-near" : "")}{(inline ? "" : "-threadpool")}";
+    public string Name => $"distcache-{silos}silo-rf{replicationFactor}-{level.ToString().ToLowerInvariant()}{(direct ? "" : "-twohop")}{(near ? "-near" : "")}";
 
     public static string SiloProgram
     {
@@ -68,7 +67,6 @@ internal sealed class DistCacheTarget(int silos, int replicationFactor, Consiste
             o.ReadFromNodes = direct;
             o.WriteToPrimary = direct;
             o.NearCache.Enabled = near;
-            o.InlineContinuations = inline;
         });
         _host = builder.Build();
         await _host.StartAsync();

@@ -30,9 +30,9 @@ public sealed class DistCacheClient : IDistCache, IAsyncDisposable
         _options.Validate();
         _serializer = serializer;
         _near = _options.NearCache.Enabled ? new NearCache(grains, _options.NearCache, _options.Clock) : null;
-        _router = _options.ReadFromNodes || _options.WriteToPrimary ? new NodeRouter(grains, _options.RoutingRefreshInterval, _options.OperationTimeout, _options.InlineContinuations) : null;
+        _router = _options.ReadFromNodes || _options.WriteToPrimary ? new NodeRouter(grains, _options.RoutingRefreshInterval, _options.OperationTimeout) : null;
         _batcher = new AutoBatcher<CacheOperation, CacheOperationResult>(
-            operations => Cache.ExecuteAsync(operations), maxBatch: 256, maxInFlight: 4, _options.OperationTimeout, inlineContinuations: _options.InlineContinuations);
+            operations => Cache.ExecuteAsync(operations), maxBatch: 256, maxInFlight: 4, _options.OperationTimeout);
     }
 
     /// <summary>The near cache's counters, or null when it is off.</summary>

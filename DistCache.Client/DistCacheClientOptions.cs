@@ -52,14 +52,6 @@ public sealed class DistCacheClientOptions
     /// <summary>How often the client refreshes the ring it routes with (<see cref="ReadFromNodes"/>, <see cref="WriteToPrimary"/>); a node that refuses a read triggers a refresh at once. When a refresh finds a node Failed, the direct operations still waiting fall back to the entry grain at once.</summary>
     public TimeSpan RoutingRefreshInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>
-    /// Whether the thread that receives a batch of replies runs the code awaiting each of them, one after another
-    /// (on by default), rather than handing each to the thread pool. On a busy machine those hand-offs cost more
-    /// than the call, and the requests that code sends leave together. Code that runs long after an await (not
-    /// code that awaits again) delays the rest of its batch meanwhile; turn this off if yours does.
-    /// </summary>
-    public bool InlineContinuations { get; set; } = true;
-
     /// <summary>The near cache (L1), off by default.</summary>
     public NearCacheOptions NearCache { get; set; } = new();
 

@@ -25,7 +25,6 @@ internal sealed class NodeRouter : IAsyncDisposable
     private readonly IGrainFactory _grains;
     private readonly TimeSpan _refreshInterval;
     private readonly TimeSpan _writeTimeout;
-    private readonly bool _inlineContinuations;
     private readonly CancellationTokenSource _stop = new();
     private volatile Routes? _routes;
     private Task? _refreshLoop;
@@ -39,9 +38,8 @@ internal sealed class NodeRouter : IAsyncDisposable
     /// <param name="grains">The Orleans client's grain factory.</param>
     /// <param name="refreshInterval">How often to fetch the routing.</param>
     /// <param name="writeTimeout">The most a batch of writes may take: the client's operation timeout.</param>
-    /// <param name="inlineContinuations">Whether the thread that receives a node's replies runs their callers' continuations.</param>
-    public NodeRouter(IGrainFactory grains, TimeSpan refreshInterval, TimeSpan writeTimeout, bool inlineContinuations) =>
-        (_grains, _refreshInterval, _writeTimeout, _inlineContinuations) = (grains, refreshInterval, writeTimeout, inlineContinuations);
+    public NodeRouter(IGrainFactory grains, TimeSpan refreshInterval, TimeSpan writeTimeout) =>
+        (_grains, _refreshInterval, _writeTimeout) = (grains, refreshInterval, writeTimeout);
 
     public NodeReadCounters Counters => new(Interlocked.Read(ref _direct), Interlocked.Read(ref _fellBack));
 
@@ -229,7 +227,7 @@ internal sealed class NodeRouter : IAsyncDisposable
             var deadline = TimeSpan.FromTicks(Math.Min(router._writeTimeout.Ticks, 2 * routing.ReplicaCallTimeout.Ticks));
             Nodes = _ring.Nodes.Select(n => grains.GetGrain<INodeGrain>(n.NodeId)).Select(node => new AutoBatcher<DirectRequest, DirectReply>(
                 requests => ServeAsync(node, requests, router), MaxBatch, MaxInFlightPerNode, deadline,
-                requests => Array.Exists(requests, r => r.Write is not null) ? deadline : routing.ReplicaCallTimeout, router._inlineContinuations)).ToArray();
+                requests => Array.Exists(requests, r => r.Write is not null) ? deadline : routing.ReplicaCallTimeout)).ToArray();
         }
 
         public ReadRouting Routing { get => Volatile.Read(ref _routing); set => Volatile.Write(ref _routing, value); }

@@ -111,27 +111,4 @@ public sealed class DistributedCacheTests(ClientCluster fixture)
         await using var fourth = App();
         Assert.Equal("route 3", await fourth.GetRequiredService<HybridCache>().GetOrCreateAsync(key, Factory, options));
     }
-
-    [Fact]
-    public async Task ASynchronousGetInCodeAfterAnAwaitedGetIsAnswered()
-    {
-        await using var app = App();
-        var cache = app.GetRequiredService<IDistributedCache>();
-        var keys = Enumerable.Range(0, 32).Select(_ => TestKey.New()).ToArray();
-        await Task.WhenAll(keys.Select(key => cache.SetAsync(key, Value)));
-
-        // Off xUnit's synchronization context, so each continuation runs on the thread that received its batch of
-        // replies and blocks it, waiting for another key; some of those go to the same node, behind that thread.
-        var reads = await Task.Run(() => Task.WhenAll(keys.Select(async (key, i) =>
-        {
-            var first = await cache.GetAsync(key).ConfigureAwait(false);
-            return (First: first, Next: cache.Get(keys[(i + 1) % keys.Length]));
-        }))).WaitAsync(TimeSpan.FromMinutes(1));
-
-        Assert.All(reads, read =>
-        {
-            Assert.Equal(Value, read.First);
-            Assert.Equal(Value, read.Next);
-        });
-    }
 }
