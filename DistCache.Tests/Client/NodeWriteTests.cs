@@ -133,7 +133,6 @@ public sealed class NodeWriteTests(ClientCluster fixture)
         Assert.True(await Replicas.AllHoldAsync(fixture, key, version));
     }
 
-    /// <summary>A client that has its routing, so its writes go to the primaries.</summary>
     /// <summary>New keys that all have the same primary node.</summary>
     private async Task<string[]> KeysOnOnePrimaryAsync(int count)
     {
@@ -153,6 +152,7 @@ public sealed class NodeWriteTests(ClientCluster fixture)
         return [.. keys];
     }
 
+    /// <summary>A client that has its routing, so its writes go to the primaries.</summary>
     private static async Task<(IDistCache Cache, DistCacheClient Client)> ReadyAsync(ServiceProvider services)
     {
         var cache = services.Cache();

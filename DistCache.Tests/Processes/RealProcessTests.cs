@@ -131,7 +131,7 @@ public sealed class RealProcessTests(ITestOutputHelper output)
             // Batches in flight to the dead silo, or through its gateway, are never answered. What waits when the
             // routing finds its nodes Failed falls back then, rather than at its timeout (4 s for writes). How long
             // that takes depends on how soon the silos declare the dead one dead, so the test asserts that it
-            // happened and prints the waits (2.0 to 2.7 s in quiet runs, against 4.0 to 4.4 s without it).
+            // happened and prints the waits (1.5 to 2.0 s in the last quiet runs, against 4.0 to 4.4 s without it).
             Assert.True(client.AbandonedOperations > 0, "operations waiting when the routing found the nodes Failed must fail over then");
             await ReplicaCheck.WaitForAllAsync(cluster.Grains, writes.Acknowledged, 3, "every key to be on 2 owners on 2 silos", TimeSpan.FromSeconds(60), holding: 2);
             foreach (var (key, acked) in writes.Acknowledged)
