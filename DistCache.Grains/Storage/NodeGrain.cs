@@ -195,6 +195,7 @@ internal sealed partial class NodeGrain(
             AntiEntropyEntries = _antiEntropyEntries,
             DirectCalls = _directCalls,
             DirectOperations = _directOperations,
+            PlacedRing = _placedUnder?.Ring.Fingerprint ?? 0,
         });
 
     public Task SimulateOutageAsync(bool inOutage)

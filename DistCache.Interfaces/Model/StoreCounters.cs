@@ -66,4 +66,10 @@ public sealed record StoreCounters
 
     /// <summary>The reads and writes those calls carried: divided by <see cref="DirectCalls"/>, how well clients batch.</summary>
     [Id(20)] public long DirectOperations { get; init; }
+
+    /// <summary>
+    /// The fingerprint of the ring this node's data is placed under (<see cref="ReadRouting.RingFingerprint"/>); 0 before
+    /// its first. When it differs from its silo's ring, the node has entries still to copy or drop for a ring change.
+    /// </summary>
+    [Id(21)] public ulong PlacedRing { get; init; }
 }

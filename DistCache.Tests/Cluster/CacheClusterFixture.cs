@@ -50,6 +50,15 @@ public abstract class CacheClusterFixture(short silos, int nodesPerSilo, Action<
         Cluster = builder.Build();
         await Cluster.DeployAsync();
         await WaitForTopologyAsync(nodes => nodes.Count == ExpectedNodes && nodes.All(n => n.Status != NodeStatus.Failed));
+
+        // Nodes that saw the smaller rings of the silos' start copy their data on a later tick; a test that wrote
+        // a replica by hand before then would see the copy spread it.
+        await Eventually.TrueAsync(async () =>
+        {
+            var rings = Cluster.Silos.Select(s => s.ServiceProvider.GetRequiredService<TopologyCache>().Current?.Ring.Fingerprint).Distinct().ToList();
+            var placed = await Task.WhenAll((await NodeIdsAsync()).Select(async id => (await Node(id).GetCountersAsync()).PlacedRing));
+            return rings is [{ } ring] && placed.All(p => p == ring);
+        }, "every node to place its data under the cluster's ring");
     }
 
     public async Task DisposeAsync()
