@@ -10,9 +10,10 @@ namespace DistCache.Benchmarks;
 /// <summary>
 /// DistCache: silo processes (the real DistCache.Silo program, Release) and the DistCache.Client library;
 /// <c>-twohop</c> targets turn off the client's direct reads and writes, so every operation goes through the entry grain;
+/// <c>-grain</c> targets send the direct reads and writes as Orleans grain calls instead of over the silos' data ports;
 /// <c>-near</c> targets turn on the client's near cache (its default size, 10,000 entries).
 /// </summary>
-internal sealed class DistCacheTarget(int silos, int replicationFactor, ConsistencyLevel level, int nodesPerSilo, bool direct = true, bool near = false) : ILoadTarget
+internal sealed class DistCacheTarget(int silos, int replicationFactor, ConsistencyLevel level, int nodesPerSilo, bool direct = true, bool near = false, bool dataPort = true) : ILoadTarget
 {
     private readonly List<ChildProcess> _silos = [];
     private IHost? _host;
@@ -22,7 +23,7 @@ internal sealed class DistCacheTarget(int silos, int replicationFactor, Consiste
     /// <summary>The silos' hand-off window (1 minute by default), shortened so a run reaches the steady state sooner.</summary>
     private static readonly TimeSpan HandoffWindow = TimeSpan.FromSeconds(10);
 
-    public string Name => $"distcache-{silos}silo-rf{replicationFactor}-{level.ToString().ToLowerInvariant()}{(direct ? "" : "-twohop")}{(near ? "-near" : "")}";
+    public string Name => $"distcache-{silos}silo-rf{replicationFactor}-{level.ToString().ToLowerInvariant()}{(direct ? "" : "-twohop")}{(dataPort || !direct ? "" : "-grain")}{(near ? "-near" : "")}";
 
     public static string SiloProgram
     {
@@ -66,6 +67,7 @@ internal sealed class DistCacheTarget(int silos, int replicationFactor, Consiste
             o.DefaultConsistency = level;
             o.ReadFromNodes = direct;
             o.WriteToPrimary = direct;
+            o.UseDataPort = dataPort;
             o.NearCache.Enabled = near;
         });
         _host = builder.Build();
@@ -97,7 +99,9 @@ internal sealed class DistCacheTarget(int silos, int replicationFactor, Consiste
 
         var stats = await _host.Services.GetRequiredService<IGrainFactory>().GetGrain<ICoordinatorGrain>(ICoordinatorGrain.SingletonKey).GetStatsAsync();
         var (calls, operations) = (stats.Nodes.Sum(n => n.Store.DirectCalls), stats.Nodes.Sum(n => n.Store.DirectOperations));
-        var remarks = $"calls straight to the nodes carried {(double)operations / Math.Max(1, calls):0.0} operations each (warm-up and fill included)";
+        var frames = _host.Services.GetRequiredService<DistCacheClient>().DataPortCounters?.Frames ?? 0;
+        var remarks = $"calls straight to the nodes carried {(double)operations / Math.Max(1, calls):0.0} operations each"
+            + (frames > 0 ? $", in {(double)operations / frames:0.0} operations per data port frame" : "") + " (warm-up and fill included)";
         return _host.Services.GetRequiredService<DistCacheClient>().NearCacheCounters is { } c
             ? $"{remarks}; the near cache served {(double)c.Hits / Math.Max(1, c.Hits + c.Misses):P1} of reads (warm-up included); {c.Invalidations:N0} entries invalidated, {c.Clears:N0} clears"
             : remarks;

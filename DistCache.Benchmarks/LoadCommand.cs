@@ -156,10 +156,13 @@ internal static class LoadCommand
         "distcache-1silo-rf1-eventual" => new DistCacheTarget(1, 1, ConsistencyLevel.Eventual, nodes),
         "distcache-1silo-rf1-eventual-near" => new DistCacheTarget(1, 1, ConsistencyLevel.Eventual, nodes, near: true),
         "distcache-1silo-rf1-eventual-twohop" => new DistCacheTarget(1, 1, ConsistencyLevel.Eventual, nodes, direct: false),
+        "distcache-1silo-rf1-eventual-grain" => new DistCacheTarget(1, 1, ConsistencyLevel.Eventual, nodes, dataPort: false),
         "distcache-1silo-rf3-quorum" => new DistCacheTarget(1, 3, ConsistencyLevel.Quorum, nodes),
+        "distcache-1silo-rf3-quorum-grain" => new DistCacheTarget(1, 3, ConsistencyLevel.Quorum, nodes, dataPort: false),
         "distcache-1silo-rf3-quorum-twohop" => new DistCacheTarget(1, 3, ConsistencyLevel.Quorum, nodes, direct: false),
         "distcache-1silo-rf3-strong" => new DistCacheTarget(1, 3, ConsistencyLevel.Strong, nodes),
         "distcache-3silo-rf3-quorum" => new DistCacheTarget(3, 3, ConsistencyLevel.Quorum, nodes),
+        "distcache-3silo-rf3-quorum-grain" => new DistCacheTarget(3, 3, ConsistencyLevel.Quorum, nodes, dataPort: false),
         "grain-per-key" => new GrainPerKeyTarget(),
         _ => throw new ArgumentException($"Unknown target '{name}'."),
     };

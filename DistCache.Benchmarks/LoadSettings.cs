@@ -7,8 +7,9 @@ internal sealed record LoadSettings
 {
     public static readonly string[] AllTargets =
         [
-            "redis", "garnet", "distcache-1silo-rf1-eventual", "distcache-1silo-rf1-eventual-near", "distcache-1silo-rf1-eventual-twohop", "distcache-1silo-rf3-quorum",
-            "distcache-1silo-rf3-quorum-twohop", "distcache-1silo-rf3-strong", "distcache-3silo-rf3-quorum", "grain-per-key",
+            "redis", "garnet", "distcache-1silo-rf1-eventual", "distcache-1silo-rf1-eventual-near", "distcache-1silo-rf1-eventual-twohop", "distcache-1silo-rf1-eventual-grain",
+            "distcache-1silo-rf3-quorum", "distcache-1silo-rf3-quorum-twohop", "distcache-1silo-rf3-quorum-grain", "distcache-1silo-rf3-strong",
+            "distcache-3silo-rf3-quorum", "distcache-3silo-rf3-quorum-grain", "grain-per-key",
         ];
 
     public IReadOnlyList<string> Targets { get; init; } = AllTargets;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace DistCache.Client;
@@ -23,16 +24,24 @@ public sealed class DistCacheClient : IDistCache, IAsyncDisposable
     private long _observed;
 
     /// <summary>Creates the client; <see cref="DistCacheClientServiceCollectionExtensions.AddDistCacheClient"/> does this for you.</summary>
-    public DistCacheClient(IGrainFactory grains, IOptions<DistCacheClientOptions> options, IDistCacheSerializer serializer)
+    /// <param name="grains">The Orleans client (or silo) to reach the cluster through.</param>
+    /// <param name="options">The client's options.</param>
+    /// <param name="serializer">Turns typed values into bytes and back.</param>
+    /// <param name="orleansSerializer">
+    /// Orleans' serializer, which the silos' data ports speak (<see cref="DistCacheClientOptions.UseDataPort"/>); when
+    /// null, the one of <paramref name="grains"/>' services if it is an <see cref="IClusterClient"/>, else none and
+    /// every direct operation is a grain call.
+    /// </param>
+    public DistCacheClient(IGrainFactory grains, IOptions<DistCacheClientOptions> options, IDistCacheSerializer serializer, Orleans.Serialization.Serializer? orleansSerializer = null)
     {
         _grains = grains;
         _options = options.Value;
         _options.Validate();
         _serializer = serializer;
         _near = _options.NearCache.Enabled ? new NearCache(grains, _options.NearCache, _options.Clock) : null;
-        _router = _options.ReadFromNodes || _options.WriteToPrimary ? new NodeRouter(grains, _options.RoutingRefreshInterval, _options.OperationTimeout) : null;
+        _router = _options.ReadFromNodes || _options.WriteToPrimary ? new NodeRouter(grains, _options.RoutingRefreshInterval, _options.OperationTimeout, _options.UseDataPort ? orleansSerializer ?? (grains as IClusterClient)?.ServiceProvider.GetService<Orleans.Serialization.Serializer>() : null) : null;
         _batcher = new AutoBatcher<CacheOperation, CacheOperationResult>(
-            operations => Cache.ExecuteAsync(operations), maxBatch: 256, maxInFlight: 4, _options.OperationTimeout);
+            operations => ResendRejectedAsync(() => Cache.ExecuteAsync(operations)), maxBatch: 256, maxInFlight: 4, _options.OperationTimeout);
     }
 
     /// <summary>The near cache's counters, or null when it is off.</summary>
@@ -43,6 +52,9 @@ public sealed class DistCacheClient : IDistCache, IAsyncDisposable
 
     /// <summary>How many writes the keys' primary nodes coordinated and how many went through the entry grain; null when <see cref="DistCacheClientOptions.WriteToPrimary"/> is off.</summary>
     public NodeWriteCounters? NodeWriteCounters => _options.WriteToPrimary ? _router?.WriteCounters : null;
+
+    /// <summary>How the direct operations used the silos' data ports; null when neither <see cref="DistCacheClientOptions.ReadFromNodes"/> nor <see cref="DistCacheClientOptions.WriteToPrimary"/> is on.</summary>
+    public DataPortCounters? DataPortCounters => _router?.DataPortCounters;
 
     /// <summary>How many direct operations failed over at once because the routing found a node Failed while they waited.</summary>
     internal long AbandonedOperations => _router?.Abandoned ?? 0;
@@ -179,7 +191,7 @@ public sealed class DistCacheClient : IDistCache, IAsyncDisposable
     public Task<TagInvalidation> InvalidateTagAsync(string tag, CancellationToken cancellationToken = default)
     {
         CacheLimits.ValidateTag(tag);
-        return CallAsync(() => Cache.InvalidateTagAsync(tag, Observed), cancellationToken);
+        return CallAsync(() => ResendRejectedAsync(() => Cache.InvalidateTagAsync(tag, Observed)), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -202,7 +214,7 @@ public sealed class DistCacheClient : IDistCache, IAsyncDisposable
         var owner = Guid.NewGuid();
         while (true)
         {
-            var lease = await CallAsync(() => Cache.AcquireFillLeaseAsync(key, owner, _options.FillLeaseDuration), CancellationToken.None);
+            var lease = await CallAsync(() => ResendRejectedAsync(() => Cache.AcquireFillLeaseAsync(key, owner, _options.FillLeaseDuration)), CancellationToken.None);
             if (lease.Granted)
             {
                 try
@@ -213,7 +225,7 @@ public sealed class DistCacheClient : IDistCache, IAsyncDisposable
                 }
                 finally
                 {
-                    await CallAsync(() => Cache.ReleaseFillLeaseAsync(key, owner), CancellationToken.None);
+                    await CallAsync(() => ResendRejectedAsync(async () => { await Cache.ReleaseFillLeaseAsync(key, owner); return true; }), CancellationToken.None);
                 }
             }
 
@@ -309,6 +321,28 @@ public sealed class DistCacheClient : IDistCache, IAsyncDisposable
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Makes a grain call, and makes it again, twice at most, when Orleans rejects it before delivery. For a
+    /// moment after a silo dies, the Orleans client still picks that silo's gateway for new calls, and rejects
+    /// them when it cannot connect (measured: the first fallbacks after a kill failed so, while other gateways
+    /// were up); by the next attempt it has marked the gateway dead. A rejected call never ran in a grain, and
+    /// every call resent here is idempotent or versioned anyway.
+    /// </summary>
+    private static async Task<T> ResendRejectedAsync<T>(Func<Task<T>> call)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await call();
+            }
+            catch (OrleansMessageRejectionException) when (attempt < 3)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(25 * attempt));
+            }
+        }
     }
 
     /// <summary>Runs one grain call with the operation timeout, translating Orleans' failures.</summary>

@@ -49,6 +49,14 @@ public sealed class DistCacheClientOptions
     /// </summary>
     public bool WriteToPrimary { get; set; } = true;
 
+    /// <summary>
+    /// Whether the direct reads and writes (<see cref="ReadFromNodes"/>, <see cref="WriteToPrimary"/>) go over
+    /// each silo's data port, one TCP connection per silo with one frame for all of its nodes, instead of as
+    /// Orleans grain calls, one per node. On by default; used for the silos that publish a data port. A frame
+    /// that fails (the connection dropped, the node refused) sends its operations through the entry grain.
+    /// </summary>
+    public bool UseDataPort { get; set; } = true;
+
     /// <summary>How often the client refreshes the ring it routes with (<see cref="ReadFromNodes"/>, <see cref="WriteToPrimary"/>); a node that refuses a read triggers a refresh at once. When a refresh finds a node Failed, the direct operations still waiting fall back to the entry grain at once.</summary>
     public TimeSpan RoutingRefreshInterval { get; set; } = TimeSpan.FromSeconds(1);
 

@@ -1,4 +1,8 @@
+using System.Collections.Concurrent;
+using System.Net;
+using DistCache.DataPort;
 using DistCache.Placement;
+using Orleans.Serialization;
 
 namespace DistCache.Client;
 
@@ -19,13 +23,16 @@ namespace DistCache.Client;
 /// </summary>
 internal sealed class NodeRouter : IAsyncDisposable
 {
-    private const int MaxBatch = 256;
-    private const int MaxInFlightPerNode = 2;
+    private const int MaxBatch = DataPortFrame.MaxOperations;
+    private const int MaxInFlight = 2;
 
     private readonly IGrainFactory _grains;
     private readonly TimeSpan _refreshInterval;
     private readonly TimeSpan _writeTimeout;
     private readonly CancellationTokenSource _stop = new();
+    private readonly Serializer? _serializer;
+    private readonly ConcurrentDictionary<IPEndPoint, DataPortChannel> _channels = new();
+    private readonly DataPortTally _dataPort = new();
     private volatile Routes? _routes;
     private Task? _refreshLoop;
     private int _refreshing;
@@ -38,10 +45,13 @@ internal sealed class NodeRouter : IAsyncDisposable
     /// <param name="grains">The Orleans client's grain factory.</param>
     /// <param name="refreshInterval">How often to fetch the routing.</param>
     /// <param name="writeTimeout">The most a batch of writes may take: the client's operation timeout.</param>
-    public NodeRouter(IGrainFactory grains, TimeSpan refreshInterval, TimeSpan writeTimeout) =>
-        (_grains, _refreshInterval, _writeTimeout) = (grains, refreshInterval, writeTimeout);
+    /// <param name="serializer">Orleans' serializer, to talk to the silos' data ports; null to make every call an Orleans grain call.</param>
+    public NodeRouter(IGrainFactory grains, TimeSpan refreshInterval, TimeSpan writeTimeout, Serializer? serializer) =>
+        (_grains, _refreshInterval, _writeTimeout, _serializer) = (grains, refreshInterval, writeTimeout, serializer);
 
     public NodeReadCounters Counters => new(Interlocked.Read(ref _direct), Interlocked.Read(ref _fellBack));
+
+    public DataPortCounters DataPortCounters => _dataPort.Read();
 
     public NodeWriteCounters WriteCounters => new(Interlocked.Read(ref _directWrites), Interlocked.Read(ref _fellBackWrites));
 
@@ -61,7 +71,7 @@ internal sealed class NodeRouter : IAsyncDisposable
             return null;
         }
 
-        return routes.Primary(operation.Key) is var primary and >= 0 ? routes.Nodes[primary].SendAsync(new DirectRequest(operation.Key, false, operation)) : null;
+        return routes.Primary(operation.Key) is var primary and >= 0 ? routes.Nodes[primary].SendAsync(new DirectRequest(primary, operation.Key, false, operation)) : null;
     }
 
     /// <summary>Counts a write: coordinated by the primary node, or sent through the entry grain.</summary>
@@ -95,7 +105,7 @@ internal sealed class NodeRouter : IAsyncDisposable
         }
 
         var asked = QuorumSize.Required(level, replicas.Length);
-        var value = routes.Nodes[replicas[0]].SendAsync(new DirectRequest(key, false));
+        var value = routes.Nodes[replicas[0]].SendAsync(new DirectRequest(replicas[0], key, false));
         if (asked == 1)
         {
             return value;
@@ -105,7 +115,7 @@ internal sealed class NodeRouter : IAsyncDisposable
         var versions = new Task<DirectReply>[asked - 1];
         for (var i = 1; i < asked; i++)
         {
-            versions[i - 1] = routes.Nodes[replicas[i]].SendAsync(new DirectRequest(key, true));
+            versions[i - 1] = routes.Nodes[replicas[i]].SendAsync(new DirectRequest(replicas[i], key, true));
         }
 
         return AgreedAsync(value, versions);
@@ -125,6 +135,30 @@ internal sealed class NodeRouter : IAsyncDisposable
         if (_refreshLoop is not null)
         {
             await _refreshLoop;
+        }
+
+        foreach (var channel in _channels.Values)
+        {
+            await channel.DisposeAsync();
+        }
+    }
+
+    /// <summary>The channel to the data port at <paramref name="endpoint"/>, shared by every routing that uses it.</summary>
+    private DataPortChannel Channel(IPEndPoint endpoint, TimeSpan connectTimeout) =>
+        _channels.GetOrAdd(endpoint, e => new DataPortChannel(e, _serializer!, connectTimeout, _dataPort));
+
+    /// <summary>
+    /// Closes the channels to silos <paramref name="routes"/> no longer sends to: their nodes failed or left, and a
+    /// connection to a machine that vanished would otherwise stay open, and its unanswered calls listed, for good.
+    /// </summary>
+    private void CloseChannelsNotIn(Routes routes)
+    {
+        foreach (var (endpoint, channel) in _channels)
+        {
+            if (!routes.Endpoints.Contains(endpoint) && _channels.TryRemove(new KeyValuePair<IPEndPoint, DataPortChannel>(endpoint, channel)))
+            {
+                _ = channel.DisposeAsync().AsTask();
+            }
         }
     }
 
@@ -195,6 +229,7 @@ internal sealed class NodeRouter : IAsyncDisposable
                 // A silo that died took batches in flight with it, which will never be answered: their callers
                 // fall back now rather than at their timeout, as do requests queued behind them.
                 Interlocked.Add(ref _abandoned, previous?.AbandonIfAnyFailed(routing.Topology) ?? 0);
+                CloseChannelsNotIn(routes);
             }
         }
         catch (Exception)
@@ -225,10 +260,37 @@ internal sealed class NodeRouter : IAsyncDisposable
             // sends the write through the entry grain in the rest of its operation timeout. Reads alone fail
             // over after the replica call timeout, as the entry grain's would; beside writes they wait as long.
             var deadline = TimeSpan.FromTicks(Math.Min(router._writeTimeout.Ticks, 2 * routing.ReplicaCallTimeout.Ticks));
-            Nodes = _ring.Nodes.Select(n => grains.GetGrain<INodeGrain>(n.NodeId)).Select(node => new AutoBatcher<DirectRequest, DirectReply>(
-                requests => ServeAsync(node, requests, router), MaxBatch, MaxInFlightPerNode, deadline,
-                requests => Array.Exists(requests, r => r.Write is not null) ? deadline : routing.ReplicaCallTimeout)).ToArray();
+            AutoBatcher<DirectRequest, DirectReply> Batcher(Func<ulong, NodeBatch[], Task<DataPortReply>> send) => new(
+                requests => ServeAsync(requests, send, router), MaxBatch, MaxInFlight, deadline,
+                requests => Array.Exists(requests, r => r.Write is not null) ? deadline : routing.ReplicaCallTimeout,
+                reply => reply.Failure);
+
+            // Over a silo's data port, one batcher (one frame at a time) carries the operations for all of its nodes;
+            // as grain calls, each node has its own.
+            var dataPorts = routing.Topology.Nodes.ToDictionary(n => n.NodeId, n => n.DataPort, StringComparer.Ordinal);
+            var silos = new Dictionary<IPEndPoint, AutoBatcher<DirectRequest, DirectReply>>();
+            Nodes = _ring.Nodes.Select(n =>
+            {
+                if (router._serializer is null || dataPorts.GetValueOrDefault(n.NodeId) is not (> 0 and var port))
+                {
+                    var node = grains.GetGrain<INodeGrain>(n.NodeId);
+                    return Batcher(async (ring, batches) => new DataPortReply([await node.ServeAsync(ring, batches[0].Keys, batches[0].VersionOnly, batches[0].Writes)], [null]));
+                }
+
+                var endpoint = new IPEndPoint(NodeIds.SiloOf(n.NodeId).Endpoint.Address, port);
+                if (!silos.TryGetValue(endpoint, out var batcher))
+                {
+                    var channel = router.Channel(endpoint, deadline);
+                    silos[endpoint] = batcher = Batcher((ring, batches) => channel.ServeAsync(new DataPortRequest(ring, batches)));
+                }
+
+                return batcher;
+            }).ToArray();
+            Endpoints = silos.Keys.ToHashSet();
         }
+
+        /// <summary>The data ports this routing sends to.</summary>
+        public HashSet<IPEndPoint> Endpoints { get; }
 
         public ReadRouting Routing { get => Volatile.Read(ref _routing); set => Volatile.Write(ref _routing, value); }
 
@@ -274,47 +336,78 @@ internal sealed class NodeRouter : IAsyncDisposable
             return _ring.GetReplicas(key, 1, primary) == 1 ? primary[0] : -1;
         }
 
-        private async Task<DirectReply[]> ServeAsync(INodeGrain node, DirectRequest[] requests, NodeRouter router)
+        /// <summary>Sends a batch, grouped by node in order of first appearance, and hands each request its node's answer.</summary>
+        private async Task<DirectReply[]> ServeAsync(DirectRequest[] requests, Func<ulong, NodeBatch[], Task<DataPortReply>> send, NodeRouter router)
         {
-            var writeCount = 0;
-            foreach (var request in requests)
+            var groups = new List<(int Node, List<int> Requests)>(1);
+            for (var i = 0; i < requests.Length; i++)
             {
-                writeCount += request.Write is null ? 0 : 1;
+                var group = groups.FindIndex(g => g.Node == requests[i].Node);
+                if (group < 0)
+                {
+                    groups.Add((requests[i].Node, []));
+                    group = groups.Count - 1;
+                }
+
+                groups[group].Requests.Add(i);
             }
 
-            var keys = new string[requests.Length - writeCount];
+            var batches = groups.Select(g => Batch(_ring.Nodes[g.Node].NodeId, requests, g.Requests)).ToArray();
+            var reply = await send(Routing.RingFingerprint, batches);
+            var replies = new DirectReply[requests.Length];
+            for (var g = 0; g < groups.Count; g++)
+            {
+                if (reply.Errors[g] is { } error || reply.Replies[g] is not { } served)
+                {
+                    var failure = new NodeUnavailableException(reply.Errors[g] ?? $"Node {batches[g].NodeId} did not answer.");
+                    groups[g].Requests.ForEach(i => replies[i] = new DirectReply(null, null, failure));
+                    continue;
+                }
+
+                if (served.Reads is null && batches[g].Keys.Length > 0)
+                {
+                    // The node's silo routes with another ring: learn it now. Meanwhile these reads fall back.
+                    _ = router.RefreshAsync();
+                }
+
+                // Back in request order; a node that could not vouch for its reads answered none of them (null).
+                var (r, w) = (0, 0);
+                foreach (var i in groups[g].Requests)
+                {
+                    replies[i] = requests[i].Write is null ? new DirectReply(served.Reads?[r++], null) : new DirectReply(null, served.Writes[w++]);
+                }
+            }
+
+            return replies;
+        }
+
+        /// <summary>One node's part of a batch: its reads (keys, and whether each wants only the version) and its writes.</summary>
+        private static NodeBatch Batch(string nodeId, DirectRequest[] requests, List<int> mine)
+        {
+            var writeCount = 0;
+            foreach (var i in mine)
+            {
+                writeCount += requests[i].Write is null ? 0 : 1;
+            }
+
+            var keys = new string[mine.Count - writeCount];
             var versionOnly = new bool[keys.Length];
             var writes = new CacheOperation[writeCount];
             var (r, w) = (0, 0);
-            foreach (var request in requests)
+            foreach (var i in mine)
             {
-                if (request.Write is { } write)
+                if (requests[i].Write is { } write)
                 {
                     writes[w++] = write;
                 }
                 else
                 {
-                    (keys[r], versionOnly[r]) = (request.Key, request.VersionOnly);
+                    (keys[r], versionOnly[r]) = (requests[i].Key, requests[i].VersionOnly);
                     r++;
                 }
             }
 
-            var reply = await node.ServeAsync(Routing.RingFingerprint, keys, versionOnly, writes);
-            if (reply.Reads is null && keys.Length > 0)
-            {
-                // The node's silo routes with another ring: learn it now. Meanwhile these reads fall back.
-                _ = router.RefreshAsync();
-            }
-
-            // Back in request order; a node that could not vouch for its reads answered none of them (null).
-            var replies = new DirectReply[requests.Length];
-            (r, w) = (0, 0);
-            for (var i = 0; i < requests.Length; i++)
-            {
-                replies[i] = requests[i].Write is null ? new DirectReply(reply.Reads?[r++], null) : new DirectReply(null, reply.Writes[w++]);
-            }
-
-            return replies;
+            return new NodeBatch(nodeId, keys, versionOnly, writes);
         }
     }
 }

@@ -77,4 +77,13 @@ internal static partial class DistCacheLog
 
     [LoggerMessage(24, LogLevel.Debug, "Read of key {Key} found stale replicas; repaired {Repaired}")]
     public static partial void ReadRepaired(ILogger logger, string key, int repaired);
+
+    [LoggerMessage(25, LogLevel.Information, "Data port listening on {Endpoint}")]
+    public static partial void DataPortListening(ILogger logger, string endpoint);
+
+    [LoggerMessage(26, LogLevel.Debug, "Data port connection from {Remote} closed: {ErrorType}: {Message}")]
+    public static partial void DataPortConnectionClosed(ILogger logger, string remote, string errorType, string message);
+
+    [LoggerMessage(27, LogLevel.Warning, "Data port connection from {Remote} closed on a frame it could not read: {ErrorType}: {Message}")]
+    public static partial void DataPortBadInput(ILogger logger, string remote, string errorType, string message);
 }

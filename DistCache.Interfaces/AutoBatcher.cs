@@ -20,6 +20,7 @@ public sealed class AutoBatcher<TRequest, TResult>
     private readonly int _maxInFlight;
     private readonly TimeSpan _timeout;
     private readonly Func<TRequest[], TimeSpan>? _batchTimeout;
+    private readonly Func<TResult, Exception?>? _failureOf;
     private readonly Queue<(TRequest Request, TaskCompletionSource<TResult> Done, long QueuedAt)> _pending = new();
     private readonly List<TaskCompletionSource<TResult>[]> _sent = [];
     private Exception? _abandoned;
@@ -36,12 +37,16 @@ public sealed class AutoBatcher<TRequest, TResult>
     /// How long a given batch may take, when some batches should fail sooner than <paramref name="timeout"/>
     /// (never later); null for <paramref name="timeout"/> always.
     /// </param>
-    public AutoBatcher(Func<TRequest[], Task<TResult[]>> send, int maxBatch, int maxInFlight, TimeSpan timeout, Func<TRequest[], TimeSpan>? batchTimeout = null)
+    /// <param name="failureOf">
+    /// The error a result stands for, when one request of a batch can fail while the others succeed; its caller's
+    /// task faults with it. Null when only a whole batch fails.
+    /// </param>
+    public AutoBatcher(Func<TRequest[], Task<TResult[]>> send, int maxBatch, int maxInFlight, TimeSpan timeout, Func<TRequest[], TimeSpan>? batchTimeout = null, Func<TResult, Exception?>? failureOf = null)
     {
         ArgumentNullException.ThrowIfNull(send);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBatch);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxInFlight);
-        (_send, _maxBatch, _maxInFlight, _timeout, _batchTimeout) = (send, maxBatch, maxInFlight, timeout, batchTimeout);
+        (_send, _maxBatch, _maxInFlight, _timeout, _batchTimeout, _failureOf) = (send, maxBatch, maxInFlight, timeout, batchTimeout, failureOf);
     }
 
     /// <summary>Adds a request to the next batch; completes with its result.</summary>
@@ -167,7 +172,7 @@ public sealed class AutoBatcher<TRequest, TResult>
 
                 for (var i = 0; i < dones.Length; i++)
                 {
-                    dones[i].TrySetResult(results[i]);
+                    _ = _failureOf?.Invoke(results[i]) is { } failure ? dones[i].TrySetException(failure) : dones[i].TrySetResult(results[i]);
                 }
             }
             catch (Exception error)

@@ -147,7 +147,7 @@ internal sealed class NodeRegistry
     public IReadOnlyList<NodeRecord> Records => _nodes.Values.ToArray();
 
     public TopologySnapshot GetTopology() =>
-        new(Version, _nodes.Values.Select(r => new TopologyNode(r.Registration.NodeId, r.Registration.Silo, r.Status)).ToArray(), Epoch);
+        new(Version, _nodes.Values.Select(r => new TopologyNode(r.Registration.NodeId, r.Registration.Silo, r.Status, r.Registration.DataPort)).ToArray(), Epoch);
 
     private static StatusChange? Changed(NodeRecord record, NodeStatus? before) =>
         before is { } from && from != record.Status ? new StatusChange(record.Registration.NodeId, from, record.Status) : null;
@@ -214,6 +214,12 @@ internal sealed class NodeRegistry
         {
             throw new ArgumentException(
                 $"The registration of node '{registration.NodeId}' has capacity {registration.CapacityBytes}; it must be positive.", nameof(registration));
+        }
+
+        if (registration.DataPort is < 0 or > 65535)
+        {
+            throw new ArgumentException(
+                $"The registration of node '{registration.NodeId}' has data port {registration.DataPort}; it must be between 0 and 65535.", nameof(registration));
         }
     }
 }

@@ -21,6 +21,7 @@ internal sealed class DistCacheOptionsValidator : IValidateOptions<DistCacheOpti
         Require(
             options.NodeCapacityBytes >= Storage.BoundedStore.SizeOf(new string('k', CacheLimits.MaxKeyBytes), options.MaxValueBytes),
             nameof(options.NodeCapacityBytes), options.NodeCapacityBytes, $"large enough for one entry of {nameof(options.MaxValueBytes)} with the longest key");
+        Require(options.DataPort is >= 0 and <= 65535, nameof(options.DataPort), options.DataPort, "between 0 and 65535");
         Require(options.ReplicationFactor is >= 1 and <= 16, nameof(options.ReplicationFactor), options.ReplicationFactor, "between 1 and 16");
         Require(options.VirtualNodesPerNode is >= 1 and <= 4096, nameof(options.VirtualNodesPerNode), options.VirtualNodesPerNode, "between 1 and 4096");
         Require(options.HeartbeatInterval > TimeSpan.Zero, nameof(options.HeartbeatInterval), options.HeartbeatInterval, "positive");

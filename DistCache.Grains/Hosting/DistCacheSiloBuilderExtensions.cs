@@ -1,4 +1,5 @@
 using DistCache.Coordination;
+using DistCache.DataPort;
 using DistCache.Placement;
 using DistCache.Replication;
 using DistCache.Storage;
@@ -56,6 +57,9 @@ public static class DistCacheSiloBuilderExtensions
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloDeathWatcher>());
         services.AddPlacementDirector<SiloPinnedPlacement, SiloPinnedPlacementDirector>();
         services.TryAddSingleton<NodeActivations>();
+        services.TryAddSingleton<LocalNodes>();
+        services.AddSingleton<DataPortServer>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<DataPortServer>());
 
         // Orleans' default directory deactivates every activation whose entry lived on a silo that
         // died, which for a node means an empty store (measured: a kill -9 emptied a node on a live

@@ -1,3 +1,4 @@
+using DistCache.DataPort;
 using DistCache.Placement;
 using DistCache.Replication;
 using Microsoft.Extensions.Logging;
@@ -17,6 +18,7 @@ internal sealed class NodeHost(
     IGrainFactory grains,
     TopologyCache topology,
     DataPathMetrics metrics,
+    DataPortServer dataPort,
     IOptions<DistCacheOptions> options,
     ILogger<NodeHost> logger) : ILifecycleParticipant<ISiloLifecycle>, IDisposable
 {
@@ -35,7 +37,7 @@ internal sealed class NodeHost(
     {
         var siloName = silo.SiloAddress.ToParsableString();
         _nodes = Enumerable.Range(0, options.Value.NodesPerSilo)
-            .Select(i => new NodeRegistration(NodeIds.Create(silo.SiloAddress, i), siloName, options.Value.NodeCapacityBytes))
+            .Select(i => new NodeRegistration(NodeIds.Create(silo.SiloAddress, i), siloName, options.Value.NodeCapacityBytes, dataPort.Port))
             .ToArray();
         await Task.WhenAll(_nodes.Select(node => grains.GetGrain<INodeGrain>(node.NodeId).StartAsync()));
         DistCacheLog.NodesStarted(logger, _nodes.Length, silo.SiloAddress.ToString());

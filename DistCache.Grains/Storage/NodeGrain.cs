@@ -1,3 +1,4 @@
+using DistCache.DataPort;
 using DistCache.Hosting;
 using DistCache.Placement;
 using DistCache.Replication;
@@ -32,6 +33,8 @@ internal sealed partial class NodeGrain(
     TopologyCache topology,
     NodeActivations activations,
     ReplicatedCache cache,
+    LocalNodes localNodes,
+    DataPortServer dataPort,
     ILogger<NodeGrain> logger) : Grain, INodeGrain, ILocalReplica
 {
     private readonly DistCacheOptions _options = options.Value;
@@ -50,7 +53,7 @@ internal sealed partial class NodeGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var nodeId = this.GetPrimaryKeyString();
-        _registration = new NodeRegistration(nodeId, NodeIds.SiloOf(nodeId).ToParsableString(), _options.NodeCapacityBytes);
+        _registration = new NodeRegistration(nodeId, NodeIds.SiloOf(nodeId).ToParsableString(), _options.NodeCapacityBytes, dataPort.Port);
         _store = new BoundedStore(_options.NodeCapacityBytes, _options.TombstoneRetention, time, resolver);
         _hints = new HintBook(_options.MaxHintsPerNode, _options.HintWindow);
         _feed = new InvalidationFeed(nodeId, _options.InvalidationSubscriptionExpiry, _options.InvalidationHeartbeatInterval, logger);
@@ -65,6 +68,7 @@ internal sealed partial class NodeGrain(
             return;
         }
 
+        localNodes.Add(nodeId, this);
         this.RegisterGrainTimer(SendHeartbeatAsync, new GrainTimerCreationOptions(_options.HeartbeatInterval, _options.HeartbeatInterval));
         this.RegisterGrainTimer(SweepExpired, new GrainTimerCreationOptions(_options.ExpirationSweepInterval, _options.ExpirationSweepInterval));
         this.RegisterGrainTimer(FollowTopologyAsync, new GrainTimerCreationOptions(_options.TopologyRefreshInterval, _options.TopologyRefreshInterval));
@@ -76,6 +80,7 @@ internal sealed partial class NodeGrain(
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         // Losing a node activation loses its store; this must be visible, whatever the cause.
+        localNodes.Remove(NodeId, this);
         DistCacheLog.NodeDeactivated(logger, NodeId, _store.GetCounters().Items, reason.ToString());
         return Task.CompletedTask;
     }

@@ -78,8 +78,10 @@ public sealed class RealProcessTests(ITestOutputHelper output)
         }
     }
 
-    [SkippableFact]
-    public async Task KillingASiloProcessUnderTheClientLosesNoAcknowledgedWriteAndItGoesStraightToTheNodesAgain()
+    [SkippableTheory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task KillingASiloProcessUnderTheClientLosesNoAcknowledgedWriteAndItGoesStraightToTheNodesAgain(bool dataPort)
     {
         // A short hand-off window: the client's direct Quorum reads pause for it after every ring change.
         using var cluster = await ProcessCluster.StartAsync(
@@ -90,6 +92,7 @@ public sealed class RealProcessTests(ITestOutputHelper output)
             {
                 o.DefaultConsistency = ConsistencyLevel.Quorum;
                 o.RoutingRefreshInterval = TimeSpan.FromMilliseconds(250); // Learns of the failure soon after the silos do.
+                o.UseDataPort = dataPort;
             })
             .BuildServiceProvider();
         var cache = services.GetRequiredService<IDistCache>();
@@ -123,16 +126,28 @@ public sealed class RealProcessTests(ITestOutputHelper output)
 
             output.WriteLine($"reads unavailable for {reads.LongestOutageAfter(readsKilledAt).TotalMilliseconds:0} ms ({reads.Failures} failed of {reads.Failures + reads.Successes}); " +
                              $"{writes.Failures} writes failed; longest wait after the kill: read {reads.LongestSuccessAfter(readsKilledAt).TotalMilliseconds:0} ms, " +
-                             $"write {writes.LongestSuccessAfter(writesKilledAt).TotalMilliseconds:0} ms; failed over when the routing found the nodes Failed: {client.AbandonedOperations}; " +
+                             $"write {writes.LongestSuccessAfter(writesKilledAt).TotalMilliseconds:0} ms; failed over when the routing found the nodes Failed: {client.AbandonedOperations}, " +
+                             $"when the data port connection dropped: {client.DataPortCounters!.CallsLost}; " +
                              $"through the entry grain after the kill: {client.NodeReadCounters!.FellBack - readsBefore.FellBack} reads, {client.NodeWriteCounters!.FellBack - writesBefore.FellBack} writes");
             Assert.Empty(reads.MissingKeys);
             Assert.True(client.NodeWriteCounters.Direct > writesBefore.Direct, "writes must go to the primaries again");
 
-            // Batches in flight to the dead silo, or through its gateway, are never answered. What waits when the
+            // Grain calls in flight to the dead silo, or through its gateway, are never answered. What waits when the
             // routing finds its nodes Failed falls back then, rather than at its timeout (4 s for writes). How long
             // that takes depends on how soon the silos declare the dead one dead, so the test asserts that it
             // happened and prints the waits (1.5 to 2.0 s in the last quiet runs, against 4.0 to 4.4 s without it).
-            Assert.True(client.AbandonedOperations > 0, "operations waiting when the routing found the nodes Failed must fail over then");
+            // Over the data port, the kill closes the dead silo's connection: its frames in flight fail over at once.
+            if (dataPort)
+            {
+                Assert.True(client.DataPortCounters.CallsLost > 0, "frames in flight on the killed silo's data port connection must fail over when it drops");
+                Assert.True(client.DataPortCounters.Frames > 0, "direct operations must go over the data ports");
+            }
+            else
+            {
+                Assert.True(client.AbandonedOperations > 0, "operations waiting when the routing found the nodes Failed must fail over then");
+                Assert.Equal(0, client.DataPortCounters.Frames);
+            }
+
             await ReplicaCheck.WaitForAllAsync(cluster.Grains, writes.Acknowledged, 3, "every key to be on 2 owners on 2 silos", TimeSpan.FromSeconds(60), holding: 2);
             foreach (var (key, acked) in writes.Acknowledged)
             {

@@ -63,11 +63,13 @@ public sealed class InputRulesTests
             HeartbeatTimeout = TimeSpan.FromSeconds(1),
             HeartbeatInterval = TimeSpan.FromSeconds(2),
             NodeCapacityBytes = 10,
+            DataPort = 70000,
         });
 
         Assert.True(result.Failed);
         Assert.Contains("DistCache:ReplicationFactor is 0", result.FailureMessage);
         Assert.Contains("DistCache:HeartbeatTimeout is 00:00:01", result.FailureMessage);
         Assert.Contains("DistCache:NodeCapacityBytes is 10", result.FailureMessage);
+        Assert.Contains("DistCache:DataPort is 70000", result.FailureMessage);
     }
 }

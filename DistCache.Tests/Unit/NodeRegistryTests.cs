@@ -184,14 +184,16 @@ public sealed class NodeRegistryTests
     }
 
     [Theory]
-    [InlineData("", "silo", 1L, "node id")]
-    [InlineData("n1", " ", 1L, "silo")]
-    [InlineData("n1", "silo", 0L, "capacity 0")]
-    public void BadRegistrationsAreRejectedAndChangeNothing(string id, string silo, long capacity, string named)
+    [InlineData("", "silo", 1L, 0, "node id")]
+    [InlineData("n1", " ", 1L, 0, "silo")]
+    [InlineData("n1", "silo", 0L, 0, "capacity 0")]
+    [InlineData("n1", "silo", 1L, -1, "data port -1")]
+    [InlineData("n1", "silo", 1L, 65536, "data port 65536")]
+    public void BadRegistrationsAreRejectedAndChangeNothing(string id, string silo, long capacity, int dataPort, string named)
     {
         var registry = Registry();
         var version = registry.Version;
-        var error = Assert.Throws<ArgumentException>(() => registry.Register(new NodeRegistration(id, silo, capacity), out _));
+        var error = Assert.Throws<ArgumentException>(() => registry.Register(new NodeRegistration(id, silo, capacity, dataPort), out _));
         Assert.Contains(named, error.Message);
         Assert.Equal(0, registry.Count);
         Assert.Equal(version, registry.Version);
