@@ -29,6 +29,26 @@ public sealed class AutoBatcherTests
     }
 
     [Fact]
+    public async Task AResultThatStandsForAFailureFaultsOnlyItsOwnRequest()
+    {
+        var release = new TaskCompletionSource();
+        var batcher = new AutoBatcher<int, int>(async items =>
+        {
+            await release.Task;
+            return items;
+        }, maxBatch: 10, maxInFlight: 1, TimeSpan.FromSeconds(10), failureOf: result => result < 0 ? new InvalidOperationException($"node of {result} down") : null);
+
+        var first = batcher.SendAsync(0);
+        var sent = new[] { 1, -2, 3 }.Select(batcher.SendAsync).ToArray();
+        release.SetResult();
+        await Task.WhenAll(sent.Append(first).Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
+
+        Assert.Equal(1, await sent[0]);
+        Assert.Equal("node of -2 down", Assert.IsType<InvalidOperationException>(sent[1].Exception!.InnerException).Message);
+        Assert.Equal(3, await sent[2]);
+    }
+
+    [Fact]
     public async Task BatchesAreCappedAndAFailedBatchFailsOnlyItsOwnRequests()
     {
         var release = new TaskCompletionSource();
