@@ -22,6 +22,7 @@ public sealed class DistCacheClient : IDistCache, IAsyncDisposable
 
     // The newest version timestamp this client has read or written; its writes are stamped above it.
     private long _observed;
+    private long _resent;
 
     /// <summary>Creates the client; <see cref="DistCacheClientServiceCollectionExtensions.AddDistCacheClient"/> does this for you.</summary>
     /// <param name="grains">The Orleans client (or silo) to reach the cluster through.</param>
@@ -39,9 +40,13 @@ public sealed class DistCacheClient : IDistCache, IAsyncDisposable
         _options.Validate();
         _serializer = serializer;
         _near = _options.NearCache.Enabled ? new NearCache(grains, _options.NearCache, _options.Clock) : null;
-        _router = _options.ReadFromNodes || _options.WriteToPrimary ? new NodeRouter(grains, _options.RoutingRefreshInterval, _options.OperationTimeout, _options.UseDataPort ? orleansSerializer ?? (grains as IClusterClient)?.ServiceProvider.GetService<Orleans.Serialization.Serializer>() : null) : null;
+        // Every operation the entry grain takes is a read, a versioned write or a remove: safe to send twice.
         _batcher = new AutoBatcher<CacheOperation, CacheOperationResult>(
             operations => ResendRejectedAsync(() => Cache.ExecuteAsync(operations)), maxBatch: 256, maxInFlight: 4, _options.OperationTimeout);
+        var dataPortSerializer = _options.UseDataPort ? orleansSerializer ?? (grains as IClusterClient)?.ServiceProvider.GetService<Orleans.Serialization.Serializer>() : null;
+        _router = _options.ReadFromNodes || _options.WriteToPrimary
+            ? new NodeRouter(grains, _options.RoutingRefreshInterval, _options.OperationTimeout, dataPortSerializer, () => Interlocked.Add(ref _resent, _batcher.ResendInFlight()))
+            : null;
     }
 
     /// <summary>The near cache's counters, or null when it is off.</summary>
@@ -58,6 +63,9 @@ public sealed class DistCacheClient : IDistCache, IAsyncDisposable
 
     /// <summary>How many direct operations failed over at once because the routing found a node Failed while they waited.</summary>
     internal long AbandonedOperations => _router?.Abandoned ?? 0;
+
+    /// <summary>How many operations in flight to the entry grain were sent again when a silo may have just died.</summary>
+    internal long ResentOperations => Interlocked.Read(ref _resent);
 
     private ICacheGrain Cache => _grains.GetGrain<ICacheGrain>(0);
 

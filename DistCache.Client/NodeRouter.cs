@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using DistCache.DataPort;
 using DistCache.Placement;
@@ -31,6 +32,7 @@ internal sealed class NodeRouter : IAsyncDisposable
     private readonly TimeSpan _writeTimeout;
     private readonly CancellationTokenSource _stop = new();
     private readonly Serializer? _serializer;
+    private readonly Action _pathLost;
     private readonly ConcurrentDictionary<IPEndPoint, DataPortChannel> _channels = new();
     private readonly DataPortTally _dataPort = new();
     private volatile Routes? _routes;
@@ -38,6 +40,7 @@ internal sealed class NodeRouter : IAsyncDisposable
     private int _refreshing;
     private long _direct;
     private long _fellBack;
+    private long _rerouted;
     private long _directWrites;
     private long _fellBackWrites;
     private long _abandoned;
@@ -46,10 +49,15 @@ internal sealed class NodeRouter : IAsyncDisposable
     /// <param name="refreshInterval">How often to fetch the routing.</param>
     /// <param name="writeTimeout">The most a batch of writes may take: the client's operation timeout.</param>
     /// <param name="serializer">Orleans' serializer, to talk to the silos' data ports; null to make every call an Orleans grain call.</param>
-    public NodeRouter(IGrainFactory grains, TimeSpan refreshInterval, TimeSpan writeTimeout, Serializer? serializer) =>
-        (_grains, _refreshInterval, _writeTimeout, _serializer) = (grains, refreshInterval, writeTimeout, serializer);
+    /// <param name="pathLost">
+    /// Called when a silo may have just died: a batch failed at once (its data port connection dropped or was
+    /// refused, or Orleans rejected its call), or the routing found a node Failed. Calls in flight through that
+    /// silo's gateway are then lost, and Orleans does not fail them before its response timeout.
+    /// </param>
+    public NodeRouter(IGrainFactory grains, TimeSpan refreshInterval, TimeSpan writeTimeout, Serializer? serializer, Action pathLost) =>
+        (_grains, _refreshInterval, _writeTimeout, _serializer, _pathLost) = (grains, refreshInterval, writeTimeout, serializer, pathLost);
 
-    public NodeReadCounters Counters => new(Interlocked.Read(ref _direct), Interlocked.Read(ref _fellBack));
+    public NodeReadCounters Counters => new(Interlocked.Read(ref _direct), Interlocked.Read(ref _fellBack), Interlocked.Read(ref _rerouted));
 
     public DataPortCounters DataPortCounters => _dataPort.Read();
 
@@ -71,7 +79,10 @@ internal sealed class NodeRouter : IAsyncDisposable
             return null;
         }
 
-        return routes.Primary(operation.Key) is var primary and >= 0 ? routes.Nodes[primary].SendAsync(new DirectRequest(primary, operation.Key, false, operation)) : null;
+        // A primary that just failed a call is likely gone: the entry grain completes the write on the other replicas.
+        return routes.Primary(operation.Key) is var primary and >= 0 && !routes.Avoided(primary)
+            ? routes.Nodes[primary].SendAsync(new DirectRequest(primary, operation.Key, false, operation))
+            : null;
     }
 
     /// <summary>Counts a write: coordinated by the primary node, or sent through the entry grain.</summary>
@@ -104,14 +115,28 @@ internal sealed class NodeRouter : IAsyncDisposable
             return FellBack();
         }
 
+        // Asked of all the key's replicas, then sent to those that did not just fail a call, if enough are left:
+        // any majority of them holds every Quorum write, as the entry grain's failover to the others relies on.
         var asked = QuorumSize.Required(level, replicas.Length);
+        var reachable = routes.Reachable(replicas);
+        if (reachable.Length < asked)
+        {
+            return FellBack();
+        }
+
+        if (reachable.Length < replicas.Length)
+        {
+            Interlocked.Increment(ref _rerouted);
+        }
+
+        replicas = reachable;
         var value = routes.Nodes[replicas[0]].SendAsync(new DirectRequest(replicas[0], key, false));
         if (asked == 1)
         {
             return value;
         }
 
-        // The value from the primary, only the version from the others: values cross the network once.
+        // The value from the first replica asked, only the version from the others: values cross the network once.
         var versions = new Task<DirectReply>[asked - 1];
         for (var i = 1; i < asked; i++)
         {
@@ -228,7 +253,11 @@ internal sealed class NodeRouter : IAsyncDisposable
 
                 // A silo that died took batches in flight with it, which will never be answered: their callers
                 // fall back now rather than at their timeout, as do requests queued behind them.
-                Interlocked.Add(ref _abandoned, previous?.AbandonIfAnyFailed(routing.Topology) ?? 0);
+                if (previous?.AbandonIfAnyFailed(routing.Topology) is { } abandoned and >= 0)
+                {
+                    Interlocked.Add(ref _abandoned, abandoned);
+                    _pathLost();
+                }
                 CloseChannelsNotIn(routes);
             }
         }
@@ -245,7 +274,14 @@ internal sealed class NodeRouter : IAsyncDisposable
     /// <summary>One routing: the ring, and per node on it a batcher of its reads and writes.</summary>
     private sealed class Routes
     {
+        /// <summary>
+        /// How long reads go around a node after a call to it failed at once (its silo's connection dropped or was
+        /// refused, or it refused the batch). Then one batch tries it again; the routing drops it if it is gone.
+        /// </summary>
+        private static readonly TimeSpan AvoidFor = TimeSpan.FromSeconds(1);
+
         private readonly HashRing _ring;
+        private readonly long[] _failedAt;
         private ReadRouting _routing;
 
         public Routes(ReadRouting routing, IGrainFactory grains, NodeRouter router)
@@ -287,6 +323,7 @@ internal sealed class NodeRouter : IAsyncDisposable
                 return batcher;
             }).ToArray();
             Endpoints = silos.Keys.ToHashSet();
+            _failedAt = new long[Nodes.Length];
         }
 
         /// <summary>The data ports this routing sends to.</summary>
@@ -302,13 +339,13 @@ internal sealed class NodeRouter : IAsyncDisposable
         /// failed or no longer lists it. Not only that node's: a batch to a live node may have gone through the
         /// dead silo's gateway, and Orleans does not fail a request lost with the gateway that carried it.
         /// </summary>
-        /// <returns>How many operations it failed.</returns>
+        /// <returns>How many operations it failed, or -1 when none of its nodes failed.</returns>
         public int AbandonIfAnyFailed(TopologySnapshot topology)
         {
             var live = topology.Nodes.Where(n => n.Status != NodeStatus.Failed).Select(n => n.NodeId).ToHashSet();
             if (_ring.Nodes.Select(n => n.NodeId).FirstOrDefault(id => !live.Contains(id)) is not { } failed)
             {
-                return 0;
+                return -1;
             }
 
             var gone = new NodeUnavailableException($"Node {failed} failed while the operation waited; it may have gone to or through that node's silo.");
@@ -328,6 +365,24 @@ internal sealed class NodeRouter : IAsyncDisposable
 
         /// <summary>Writes the indexes into <see cref="Nodes"/> of the key's replicas, primary first, and returns how many.</summary>
         public int Replicas(string key, Span<int> into) => _ring.GetReplicas(key, Routing.ReplicationFactor, into);
+
+        /// <summary>Whether node <paramref name="node"/> failed a call within <see cref="AvoidFor"/>.</summary>
+        public bool Avoided(int node) => Volatile.Read(ref _failedAt[node]) is var at and not 0 && Stopwatch.GetElapsedTime(at) < AvoidFor;
+
+        /// <summary>Moves the replicas not <see cref="Avoided"/> to the front, in order, and returns them.</summary>
+        public Span<int> Reachable(Span<int> replicas)
+        {
+            var kept = 0;
+            foreach (var replica in replicas)
+            {
+                if (!Avoided(replica))
+                {
+                    replicas[kept++] = replica;
+                }
+            }
+
+            return replicas[..kept];
+        }
 
         /// <summary>The index into <see cref="Nodes"/> of the key's primary, or -1 when the ring is empty.</summary>
         public int Primary(string key)
@@ -353,12 +408,25 @@ internal sealed class NodeRouter : IAsyncDisposable
             }
 
             var batches = groups.Select(g => Batch(_ring.Nodes[g.Node].NodeId, requests, g.Requests)).ToArray();
-            var reply = await send(Routing.RingFingerprint, batches);
+            DataPortReply reply;
+            try
+            {
+                reply = await send(Routing.RingFingerprint, batches);
+            }
+            catch (Exception error) when (error is NodeUnavailableException or OrleansException)
+            {
+                // The silo's connection dropped or was refused, or a node refused its grain call: avoid them for now.
+                groups.ForEach(g => Failed(g.Node));
+                router._pathLost();
+                throw;
+            }
+
             var replies = new DirectReply[requests.Length];
             for (var g = 0; g < groups.Count; g++)
             {
                 if (reply.Errors[g] is { } error || reply.Replies[g] is not { } served)
                 {
+                    Failed(groups[g].Node);
                     var failure = new NodeUnavailableException(reply.Errors[g] ?? $"Node {batches[g].NodeId} did not answer.");
                     groups[g].Requests.ForEach(i => replies[i] = new DirectReply(null, null, failure));
                     continue;
@@ -380,6 +448,8 @@ internal sealed class NodeRouter : IAsyncDisposable
 
             return replies;
         }
+
+        private void Failed(int node) => Volatile.Write(ref _failedAt[node], Stopwatch.GetTimestamp());
 
         /// <summary>One node's part of a batch: its reads (keys, and whether each wants only the version) and its writes.</summary>
         private static NodeBatch Batch(string nodeId, DirectRequest[] requests, List<int> mine)

@@ -22,7 +22,7 @@ public sealed class AutoBatcher<TRequest, TResult>
     private readonly Func<TRequest[], TimeSpan>? _batchTimeout;
     private readonly Func<TResult, Exception?>? _failureOf;
     private readonly Queue<(TRequest Request, TaskCompletionSource<TResult> Done, long QueuedAt)> _pending = new();
-    private readonly List<TaskCompletionSource<TResult>[]> _sent = [];
+    private readonly List<Batch> _sent = [];
     private Exception? _abandoned;
     private int _inFlight;
 
@@ -98,7 +98,7 @@ public sealed class AutoBatcher<TRequest, TResult>
                 dropped.Add(next.Done);
             }
 
-            _sent.ForEach(dropped.AddRange);
+            _sent.ForEach(batch => dropped.AddRange(batch.Dones));
         }
 
         var failed = 0;
@@ -110,9 +110,36 @@ public sealed class AutoBatcher<TRequest, TResult>
         return failed;
     }
 
+    /// <summary>
+    /// Sends every batch in flight once more (each at most once), for when its way to the destination may have
+    /// broken under it (it went through a silo that died, say) and its callers would otherwise wait out the
+    /// timeout. Whichever answer comes first completes the callers; a resend that fails changes nothing.
+    /// Only for sends that are safe to repeat.
+    /// </summary>
+    /// <returns>How many requests it sent again.</returns>
+    public int ResendInFlight()
+    {
+        List<Batch> resent = [];
+        lock (_pending)
+        {
+            foreach (var batch in _sent.Where(b => !b.Resent))
+            {
+                batch.Resent = true;
+                resent.Add(batch);
+            }
+        }
+
+        foreach (var batch in resent)
+        {
+            _ = CompleteAsync(batch, failCallers: false);
+        }
+
+        return resent.Sum(b => b.Requests.Length);
+    }
+
     private async Task PumpAsync()
     {
-        TaskCompletionSource<TResult>[]? answered = null;
+        Batch? answered = null;
         while (true)
         {
             TRequest[] requests;
@@ -152,36 +179,62 @@ public sealed class AutoBatcher<TRequest, TResult>
                     Array.Resize(ref dones, count);
                 }
 
-                _sent.Add(dones);
-                answered = dones;
+                answered = new Batch(requests, dones);
+                _sent.Add(answered);
             }
 
-            if (requests.Length == 0)
+            if (requests.Length > 0)
             {
-                continue;
+                await CompleteAsync(answered, failCallers: true).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Sends <paramref name="batch"/> and hands out its results; a failure fails its callers only when <paramref name="failCallers"/>.</summary>
+    private async Task CompleteAsync(Batch batch, bool failCallers)
+    {
+        var (requests, dones) = (batch.Requests, batch.Dones);
+        try
+        {
+            var limit = _batchTimeout is null ? _timeout : TimeSpan.FromTicks(Math.Min(_batchTimeout(requests).Ticks, _timeout.Ticks));
+            var results = await _send(requests).WaitAsync(limit).ConfigureAwait(false);
+            if (results.Length != requests.Length)
+            {
+                throw new InvalidOperationException($"A batch of {requests.Length} requests got {results.Length} results.");
             }
 
-            try
+            for (var i = 0; i < dones.Length; i++)
             {
-                var limit = _batchTimeout is null ? _timeout : TimeSpan.FromTicks(Math.Min(_batchTimeout(requests).Ticks, _timeout.Ticks));
-                var results = await _send(requests).WaitAsync(limit).ConfigureAwait(false);
-                if (results.Length != requests.Length)
+                if (_failureOf?.Invoke(results[i]) is not { } failure)
                 {
-                    throw new InvalidOperationException($"A batch of {requests.Length} requests got {results.Length} results.");
+                    dones[i].TrySetResult(results[i]);
                 }
-
-                for (var i = 0; i < dones.Length; i++)
+                else if (failCallers)
                 {
-                    _ = _failureOf?.Invoke(results[i]) is { } failure ? dones[i].TrySetException(failure) : dones[i].TrySetResult(results[i]);
-                }
-            }
-            catch (Exception error)
-            {
-                foreach (var done in dones)
-                {
-                    done.TrySetException(error);
+                    dones[i].TrySetException(failure);
                 }
             }
         }
+        catch (Exception error) when (failCallers)
+        {
+            foreach (var done in dones)
+            {
+                done.TrySetException(error);
+            }
+        }
+        catch (Exception)
+        {
+            // A resend that failed: the first send still answers, or fails, its callers.
+        }
+    }
+
+    /// <summary>A batch in flight: its requests, their callers, and whether <see cref="ResendInFlight"/> sent it again.</summary>
+    private sealed class Batch(TRequest[] requests, TaskCompletionSource<TResult>[] dones)
+    {
+        public TRequest[] Requests => requests;
+
+        public TaskCompletionSource<TResult>[] Dones => dones;
+
+        public bool Resent { get; set; }
     }
 }

@@ -55,23 +55,50 @@ public sealed class NodeReadTests(ClientCluster fixture)
         await Eventually.TrueAsync(() => Replicas.AllHoldAsync(fixture, key, newer), "every replica to hold the newer version");
     }
 
-    [Fact]
-    public async Task AReadFromANodeOutOfServiceFailsOverThroughTheEntryGrain()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task AReadFromANodeOutOfServiceFailsOverThroughTheEntryGrainAndTheNextGoesToTheOtherReplicas(bool dataPort)
     {
-        await using var services = ClientFactory.Services(fixture);
+        await using var services = ClientFactory.Services(fixture, o => o.UseDataPort = dataPort);
         var (cache, client) = await ReadyAsync(services);
         var key = TestKey.New();
         await cache.SetBytesAsync(key, [7], new DistCacheEntryOptions { Consistency = ConsistencyLevel.Strong });
         var primary = (await fixture.Cache.GetReplicasAsync(key))[0];
         var before = client.NodeReadCounters!;
 
+        NodeReadCounters failedOver;
         await using (await NodeOutage.StartAsync(fixture, primary))
         {
             Assert.Equal([7], await cache.GetBytesAsync(key, ConsistencyLevel.Eventual));
+            failedOver = client.NodeReadCounters!;
+
+            // The primary just refused: for a moment, reads go straight to the key's other replicas, a majority at Quorum.
+            Assert.Equal([7], await cache.GetBytesAsync(key, ConsistencyLevel.Eventual));
+            Assert.Equal([7], await cache.GetBytesAsync(key, ConsistencyLevel.Quorum));
         }
 
-        Assert.Equal(before.Direct, client.NodeReadCounters!.Direct);
-        Assert.Equal(before.FellBack + 1, client.NodeReadCounters.FellBack);
+        Assert.Equal(before with { FellBack = before.FellBack + 1 }, failedOver);
+        Assert.Equal(failedOver with { Direct = failedOver.Direct + 2, Rerouted = failedOver.Rerouted + 2 }, client.NodeReadCounters);
+    }
+
+    [Fact]
+    public async Task AStrongReadNeedsEveryReplicaSoItFallsBackWhileOneIsAvoided()
+    {
+        await using var services = ClientFactory.Services(fixture);
+        var (cache, client) = await ReadyAsync(services);
+        var key = TestKey.New();
+        await cache.SetBytesAsync(key, [8], new DistCacheEntryOptions { Consistency = ConsistencyLevel.Strong });
+        var replica = (await fixture.Cache.GetReplicasAsync(key))[2];
+
+        await using (await NodeOutage.StartAsync(fixture, replica))
+        {
+            // The first read asks the replica for its version and learns it is out; the second does not ask it.
+            await Assert.ThrowsAsync<QuorumNotReachedException>(() => cache.GetBytesAsync(key, ConsistencyLevel.Strong));
+            var before = client.NodeReadCounters!;
+            await Assert.ThrowsAsync<QuorumNotReachedException>(() => cache.GetBytesAsync(key, ConsistencyLevel.Strong));
+            Assert.Equal(before with { FellBack = before.FellBack + 1 }, client.NodeReadCounters);
+        }
     }
 
     [Fact]

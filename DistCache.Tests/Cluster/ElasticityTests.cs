@@ -96,9 +96,10 @@ public sealed class ElasticityTests(ITestOutputHelper output)
             await Task.WhenAll(readers);
 
             var after = client.NodeReadCounters!;
-            output.WriteLine($"direct reads {after.Direct - before.Direct}, fell back {after.FellBack - before.FellBack}, failed {failed}, wrong or missing {wrong.Count}");
+            output.WriteLine($"direct reads {after.Direct - before.Direct} ({after.Rerouted - before.Rerouted} around the stopped silo), fell back {after.FellBack - before.FellBack}, failed {failed}, wrong or missing {wrong.Count}");
             Assert.Empty(wrong);
             Assert.True(after.FellBack > before.FellBack, "the ring change must have sent reads through the entry grain");
+            Assert.True(after.Rerouted > before.Rerouted, "reads must have gone around the stopped silo's nodes before the ring dropped them");
         }
         finally
         {
