@@ -29,6 +29,41 @@ public sealed class AutoBatcherTests
     }
 
     [Fact]
+    public async Task ABatchLostInFlightIsAnsweredByItsResendWhichHappensOnce()
+    {
+        var lost = new TaskCompletionSource<int[]>(); // The first send is never answered, as one through a dead gateway.
+        var sends = 0;
+        var batcher = new AutoBatcher<int, int>(
+            items => Interlocked.Increment(ref sends) == 1 ? lost.Task : Task.FromResult(Array.ConvertAll(items, i => i + 100)),
+            maxBatch: 10, maxInFlight: 1, TimeSpan.FromSeconds(30));
+
+        var waiting = batcher.SendAsync(1);
+        Assert.Equal(1, batcher.ResendInFlight());
+
+        Assert.Equal(101, await waiting.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(0, batcher.ResendInFlight()); // Still in flight (the first send), but already sent again.
+        Assert.Equal(2, sends);
+    }
+
+    [Fact]
+    public async Task AResendThatFailsLeavesTheFirstSendToAnswer()
+    {
+        var first = new TaskCompletionSource<int[]>();
+        var sends = 0;
+        var batcher = new AutoBatcher<int, int>(
+            items => Interlocked.Increment(ref sends) == 1 ? first.Task : Task.FromException<int[]>(new InvalidOperationException("refused")),
+            maxBatch: 10, maxInFlight: 1, TimeSpan.FromSeconds(30));
+
+        var waiting = batcher.SendAsync(7);
+        batcher.ResendInFlight();
+        await Eventually.TrueAsync(() => Task.FromResult(Volatile.Read(ref sends) == 2), "the resend to fail");
+        Assert.False(waiting.IsCompleted);
+
+        first.SetResult([70]);
+        Assert.Equal(70, await waiting);
+    }
+
+    [Fact]
     public async Task AResultThatStandsForAFailureFaultsOnlyItsOwnRequest()
     {
         var release = new TaskCompletionSource();
