@@ -18,7 +18,7 @@ public sealed class DataPortTests(ClientCluster fixture)
     public async Task DirectReadsAndWritesTravelOverOneConnectionPerSiloWithValuesOfEverySize()
     {
         await using var services = ClientFactory.Services(fixture);
-        var (cache, client) = await ReadyAsync(services);
+        var (cache, client) = await services.ReadyForDirectReadsAsync(fixture);
         var (framesBefore, writesBefore, readsBefore) = (client.DataPortCounters!.Frames, client.NodeWriteCounters!.Direct, client.NodeReadCounters!.Direct);
 
         // Sizes around the pooled buffers' 4 KiB and up to 512 KiB, so frames span many socket reads.
@@ -41,7 +41,7 @@ public sealed class DataPortTests(ClientCluster fixture)
     public async Task WithTheDataPortTurnedOffDirectOperationsAreGrainCalls()
     {
         await using var services = ClientFactory.Services(fixture, o => o.UseDataPort = false);
-        var (cache, client) = await ReadyAsync(services);
+        var (cache, client) = await services.ReadyForDirectReadsAsync(fixture);
         var key = TestKey.New();
         var callsBefore = await DirectCallsAsync();
 
@@ -56,7 +56,7 @@ public sealed class DataPortTests(ClientCluster fixture)
     public async Task WhenASiloDropsItsConnectionsOperationsFailOverAndTheClientConnectsAgain()
     {
         await using var services = ClientFactory.Services(fixture);
-        var (cache, client) = await ReadyAsync(services);
+        var (cache, client) = await services.ReadyForDirectReadsAsync(fixture);
         var keys = Enumerable.Range(0, 40).Select(i => TestKey.New(suffix: $"-{i}")).ToArray();
         await Task.WhenAll(keys.Select(key => cache.SetBytesAsync(key, [(byte)key.Length])));
         var connectionsBefore = client.DataPortCounters!.Connections;
@@ -91,7 +91,7 @@ public sealed class DataPortTests(ClientCluster fixture)
     public async Task GarbageOnADataPortEndsThatConnectionAndNothingElse(string what, int length, byte kind, int payloadBytes)
     {
         await using var services = ClientFactory.Services(fixture);
-        var (cache, client) = await ReadyAsync(services);
+        var (cache, client) = await services.ReadyForDirectReadsAsync(fixture);
         var node = (await fixture.Cache.GetReadRoutingAsync()).Topology.Nodes[0];
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         await socket.ConnectAsync(DataPortOf(node));
@@ -161,21 +161,4 @@ public sealed class DataPortTests(ClientCluster fixture)
 
     private async Task<long> DirectCallsAsync() =>
         (await Task.WhenAll((await fixture.NodeIdsAsync()).Select(id => fixture.Node(id).GetCountersAsync()))).Sum(c => c.DirectCalls);
-
-    /// <summary>The client, once its routing is in and a Strong read goes straight to the nodes.</summary>
-    private async Task<(IDistCache Cache, DistCacheClient Client)> ReadyAsync(ServiceProvider services)
-    {
-        await Eventually.TrueAsync(async () => !(await fixture.Cache.GetReadRoutingAsync()).InHandoff, "the cluster to leave its hand-off window");
-        var cache = services.Cache();
-        var client = (DistCacheClient)cache;
-        var probe = TestKey.New(suffix: "-probe");
-        await cache.SetBytesAsync(probe, [1], new DistCacheEntryOptions { Consistency = ConsistencyLevel.Strong });
-        await Eventually.TrueAsync(async () =>
-        {
-            var direct = client.NodeReadCounters!.Direct;
-            await cache.GetBytesAsync(probe, ConsistencyLevel.Strong);
-            return client.NodeReadCounters.Direct > direct;
-        }, "the client to read straight from the nodes");
-        return (cache, client);
-    }
 }

@@ -14,7 +14,7 @@ public sealed class NodeReadTests(ClientCluster fixture)
     public async Task ReadsAtEveryLevelGoStraightToTheNodesAndSeeTheLatestWrites()
     {
         await using var services = ClientFactory.Services(fixture);
-        var (cache, client) = await ReadyAsync(services);
+        var (cache, client) = await services.ReadyForDirectReadsAsync(fixture);
         var keys = Enumerable.Range(0, 30).Select(i => TestKey.New(suffix: $"-{i}")).ToArray();
         foreach (var key in keys)
         {
@@ -44,7 +44,7 @@ public sealed class NodeReadTests(ClientCluster fixture)
     public async Task AQuorumReadThatSeesReplicasDisagreeFallsBackAndTheEntryGrainRepairs()
     {
         await using var services = ClientFactory.Services(fixture);
-        var (cache, client) = await ReadyAsync(services);
+        var (cache, client) = await services.ReadyForDirectReadsAsync(fixture);
         var (key, _, _, newer) = await Replicas.WithStalePrimaryAsync(fixture);
         var before = client.NodeReadCounters!;
 
@@ -61,7 +61,7 @@ public sealed class NodeReadTests(ClientCluster fixture)
     public async Task AReadFromANodeOutOfServiceFailsOverThroughTheEntryGrainAndTheNextGoesToTheOtherReplicas(bool dataPort)
     {
         await using var services = ClientFactory.Services(fixture, o => o.UseDataPort = dataPort);
-        var (cache, client) = await ReadyAsync(services);
+        var (cache, client) = await services.ReadyForDirectReadsAsync(fixture);
         var key = TestKey.New();
         await cache.SetBytesAsync(key, [7], new DistCacheEntryOptions { Consistency = ConsistencyLevel.Strong });
         var primary = (await fixture.Cache.GetReplicasAsync(key))[0];
@@ -86,7 +86,7 @@ public sealed class NodeReadTests(ClientCluster fixture)
     public async Task AStrongReadNeedsEveryReplicaSoItFallsBackWhileOneIsAvoided()
     {
         await using var services = ClientFactory.Services(fixture);
-        var (cache, client) = await ReadyAsync(services);
+        var (cache, client) = await services.ReadyForDirectReadsAsync(fixture);
         var key = TestKey.New();
         await cache.SetBytesAsync(key, [8], new DistCacheEntryOptions { Consistency = ConsistencyLevel.Strong });
         var replica = (await fixture.Cache.GetReplicasAsync(key))[2];
@@ -128,7 +128,7 @@ public sealed class NodeReadTests(ClientCluster fixture)
     public async Task AWriteAfterAReadRanksAboveTheVersionItRead()
     {
         await using var services = ClientFactory.Services(fixture);
-        var (cache, _) = await ReadyAsync(services);
+        var (cache, _) = await services.ReadyForDirectReadsAsync(fixture);
         var key = TestKey.New();
 
         // Written by a silo whose clock runs far ahead of every clock here, straight to the replicas.
@@ -150,7 +150,7 @@ public sealed class NodeReadTests(ClientCluster fixture)
     public async Task AClientsTagInvalidationDeletesTheTaggedValuesItRead()
     {
         await using var services = ClientFactory.Services(fixture);
-        var (cache, _) = await ReadyAsync(services);
+        var (cache, _) = await services.ReadyForDirectReadsAsync(fixture);
         var (key, tag) = (TestKey.New(), $"model:{Guid.NewGuid():N}");
         var ahead = FarAhead();
         foreach (var replica in await fixture.Cache.GetReplicasAsync(key))
@@ -186,23 +186,6 @@ public sealed class NodeReadTests(ClientCluster fixture)
     {
         var now = Math.Max(fixture.Clock.GetUtcNow().ToUnixTimeMilliseconds(), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         return new CacheVersion((now + TimeSpan.FromDays(Interlocked.Increment(ref s_daysAhead)).Ticks / TimeSpan.TicksPerMillisecond) << 16, 424242);
-    }
-
-    /// <summary>A client whose direct reads are ready: the cluster is out of its hand-off window and the client has its routing.</summary>
-    private async Task<(IDistCache Cache, DistCacheClient Client)> ReadyAsync(ServiceProvider services)
-    {
-        await ReadyRoutingAsync();
-        var cache = services.Cache();
-        var client = (DistCacheClient)cache;
-        var probe = TestKey.New(suffix: "-probe");
-        await cache.SetBytesAsync(probe, [1], new DistCacheEntryOptions { Consistency = ConsistencyLevel.Strong });
-        await Eventually.TrueAsync(async () =>
-        {
-            var direct = client.NodeReadCounters!.Direct;
-            await cache.GetBytesAsync(probe, ConsistencyLevel.Strong);
-            return client.NodeReadCounters.Direct > direct;
-        }, "the client to read straight from the nodes");
-        return (cache, client);
     }
 
     private async Task<ReadRouting> ReadyRoutingAsync()
