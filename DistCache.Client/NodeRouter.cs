@@ -258,6 +258,7 @@ internal sealed class NodeRouter : IAsyncDisposable
                     Interlocked.Add(ref _abandoned, abandoned);
                     _pathLost();
                 }
+
                 CloseChannelsNotIn(routes);
             }
         }
