@@ -253,7 +253,7 @@ internal sealed class NodeRouter : IAsyncDisposable
 
                 // A silo that died took batches in flight with it, which will never be answered: their callers
                 // fall back now rather than at their timeout, as do requests queued behind them.
-                if (previous?.AbandonIfAnyFailed(routing.Topology) is { } abandoned and >= 0)
+                if (previous?.AbandonIfAnyFailed(routing.Topology) is { } abandoned)
                 {
                     Interlocked.Add(ref _abandoned, abandoned);
                     _pathLost();
@@ -340,13 +340,13 @@ internal sealed class NodeRouter : IAsyncDisposable
         /// failed or no longer lists it. Not only that node's: a batch to a live node may have gone through the
         /// dead silo's gateway, and Orleans does not fail a request lost with the gateway that carried it.
         /// </summary>
-        /// <returns>How many operations it failed, or -1 when none of its nodes failed.</returns>
-        public int AbandonIfAnyFailed(TopologySnapshot topology)
+        /// <returns>How many operations it failed, or null when none of its nodes failed.</returns>
+        public int? AbandonIfAnyFailed(TopologySnapshot topology)
         {
             var live = topology.Nodes.Where(n => n.Status != NodeStatus.Failed).Select(n => n.NodeId).ToHashSet();
             if (_ring.Nodes.Select(n => n.NodeId).FirstOrDefault(id => !live.Contains(id)) is not { } failed)
             {
-                return -1;
+                return null;
             }
 
             var gone = new NodeUnavailableException($"Node {failed} failed while the operation waited; it may have gone to or through that node's silo.");
@@ -398,7 +398,12 @@ internal sealed class NodeRouter : IAsyncDisposable
             var groups = new List<(int Node, List<int> Requests)>(1);
             for (var i = 0; i < requests.Length; i++)
             {
-                var group = groups.FindIndex(g => g.Node == requests[i].Node);
+                var group = groups.Count - 1;
+                while (group >= 0 && groups[group].Node != requests[i].Node)
+                {
+                    group--;
+                }
+
                 if (group < 0)
                 {
                     groups.Add((requests[i].Node, []));
